@@ -4,8 +4,17 @@
 //! WebAssembly.
 #![warn(clippy::disallowed_methods)]
 
+pub mod demo;
+pub mod options;
+pub mod progress;
+pub mod resolve;
+pub mod settings;
+pub mod standardize;
 pub mod table;
+pub mod validate;
 
+pub use progress::{Control, NoProgress, Progress, ProgressSink};
+pub use settings::Settings;
 pub use table::{CsvError, Table, parse_csv, write_csv};
 
 use petgraph::unionfind::UnionFind;
