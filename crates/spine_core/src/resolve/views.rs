@@ -306,7 +306,7 @@ impl Resolution {
     pub(crate) fn conflict_detail(&self, record: u32) -> (String, String) {
         let refusal = &self.refusals[self.conflict_of[record as usize] as usize];
         let detail = format!(
-            "merge refused at stage {} ({}): the merged profile would hold {}; this part holds no {} value",
+            "merge refused at stage {} ({}): the merged profile would hold {}; this part holds no {}",
             refusal.rule + 1,
             self.settings.rules[refusal.rule].name,
             limits::describe(&self.settings, &refusal.broken),
