@@ -30,6 +30,8 @@ pub(crate) struct Limits {
     identifiers: Vec<(usize, u32)>,
     one_per_profile: Vec<bool>,
     any_one_per_profile: bool,
+    /// Each model's position by name, so broken `one_per_profile` limits are listed by model name.
+    model_name_rank: Vec<usize>,
     max_profile_size: Option<u64>,
 }
 
@@ -42,7 +44,14 @@ impl Limits {
             .filter_map(|(index, identifier)| identifier.conflict_limit.map(|limit| (index, limit)))
             .collect();
         let one_per_profile: Vec<bool> = settings.models.iter().map(|m| m.one_per_profile).collect();
+        let mut by_name: Vec<usize> = (0..settings.models.len()).collect();
+        by_name.sort_by(|&a, &b| settings.models[a].name.cmp(&settings.models[b].name));
+        let mut model_name_rank = vec![0; by_name.len()];
+        for (rank, model) in by_name.into_iter().enumerate() {
+            model_name_rank[model] = rank;
+        }
         Self {
+            model_name_rank,
             identifiers,
             any_one_per_profile: one_per_profile.iter().any(|&flag| flag),
             one_per_profile,
@@ -105,6 +114,11 @@ impl Limits {
                 }
                 index = end;
             }
+            let ranks = &self.model_name_rank;
+            broken.sort_by_key(|b| match *b {
+                Broken::OnePerProfile { model, .. } => (1, ranks[model]),
+                _ => (0, 0),
+            });
         }
         if with_size && let Some(max) = self.max_profile_size {
             let count = members.len() as u64;

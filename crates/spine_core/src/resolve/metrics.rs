@@ -70,10 +70,21 @@ pub struct IdentifierMetrics {
 const TOP_SHARED: usize = 5;
 
 /// MD5 hex of the canonical identity graph and every input cell. Each row is hashed on its own and the row
-/// digests are sorted, and models are taken by name, so the ID does not depend on row order.
+/// digests are sorted, and models are taken by name (in the graph too, where their order means nothing), so the
+/// ID depends on neither row order nor model order.
 pub(crate) fn run_id(settings: &Settings, tables: &[Table]) -> String {
     let mut hasher = Md5::new();
-    hasher.update(settings.canonical_json.as_bytes());
+    let config = match serde_json::from_str::<serde_json::Value>(&settings.canonical_json) {
+        Ok(mut graph) => {
+            if let Some(models) = graph.get_mut("models").and_then(serde_json::Value::as_array_mut) {
+                let name = |model: &serde_json::Value| model.get("name").and_then(serde_json::Value::as_str).map(str::to_owned);
+                models.sort_by_key(name);
+            }
+            graph.to_string()
+        }
+        Err(_) => settings.canonical_json.clone(),
+    };
+    hasher.update(config.as_bytes());
     let mut models: Vec<usize> = (0..settings.models.len()).collect();
     models.sort_by(|&a, &b| settings.models[a].name.cmp(&settings.models[b].name));
     let mut digests: Vec<[u8; 16]> = Vec::new();
