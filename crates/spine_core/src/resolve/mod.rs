@@ -343,3 +343,6 @@ pub fn resolve(
 }
 
 use text::index_u32;
+
+#[cfg(test)]
+mod tests;
