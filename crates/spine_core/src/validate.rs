@@ -70,6 +70,12 @@ fn json_diagnostic(path: &str, error: &serde_json::Error) -> Diagnostic {
     let what = text
         .rfind(" at line ")
         .map_or(text.as_str(), |end| &text[..end]);
+    // Rust type names mean little to a person editing JSON.
+    let what = what
+        .replace("expected u32", "expected a whole number")
+        .replace("expected u64", "expected a whole number")
+        .replace("expected f64", "expected a number");
+    let what = what.as_str();
     let place = format!("line {}, column {}", error.line(), error.column());
     let message = match error.classify() {
         serde_json::error::Category::Data => {
@@ -308,13 +314,13 @@ impl Checker {
                 "identifier",
                 &mut seen,
             );
-            if let Some(region) = &identifier.default_region {
-                if phonenumber::country::Id::from_str(region).is_err() {
-                    self.report(
+            if let Some(region) = &identifier.default_region
+                && phonenumber::country::Id::from_str(region).is_err()
+            {
+                self.report(
                         format!("{path}.default_region"),
                         format!("`{region}` is not a known region; use an ISO 3166 two-letter code in capitals such as `FR` or `US`."),
                     );
-                }
             }
             if identifier.max_records_per_value == Some(0) {
                 self.report(
@@ -483,14 +489,14 @@ impl Checker {
             );
             return false;
         }
-        if let Some(columns) = columns {
-            if !columns.iter().any(|c| c == column) {
-                self.report(
+        if let Some(columns) = columns
+            && !columns.iter().any(|c| c == column)
+        {
+            self.report(
                     path,
                     format!("column `{column}` is not in the data of model `{model}`; use one of its columns: {}.", list(columns)),
                 );
-                return false;
-            }
+            return false;
         }
         true
     }
@@ -676,7 +682,9 @@ impl Checker {
                         format!(
                             "`{}` names neither an identifier nor a field of any model; map it under a model's `fields` or use one of {}.",
                             field.name,
-                            list(names.identifiers.keys().copied().chain(model_fields.iter().copied()))
+                            list(
+                                names.identifiers.keys().copied().chain(model_fields.iter().copied()).collect::<BTreeSet<_>>()
+                            )
                         ),
                     );
                 }
@@ -827,10 +835,10 @@ impl Checker {
     }
 
     fn schedule(&mut self, schedule: &options::Schedule) {
-        if let Some(at) = &schedule.at {
-            if !is_clock_time(at) {
-                self.report("schedule.at", format!("`{at}` is not a time of day; write it as `HH:MM` on a 24-hour clock, such as `03:00`."));
-            }
+        if let Some(at) = &schedule.at
+            && !is_clock_time(at)
+        {
+            self.report("schedule.at", format!("`{at}` is not a time of day; write it as `HH:MM` on a 24-hour clock, such as `03:00`."));
         }
     }
 }
