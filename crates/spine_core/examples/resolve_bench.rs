@@ -26,12 +26,12 @@ const GRAPH: &str = r#"{
      "fields": {"first_name": "first_name"}}
   ],
   "identifiers": [
-    {"name": "email", "kind": "email", "standardize": ["trim", "lowercase"], "blocked_values": ["test@test.com"],
+    {"name": "email", "kind": "email", "standardize": ["email"], "blocked_values": ["test@test.com"],
      "max_records_per_value": 50, "conflict_limit": 3},
-    {"name": "phone", "kind": "phone", "standardize": ["trim", "lowercase"]},
+    {"name": "phone", "kind": "phone", "standardize": ["phone"], "default_region": "FR"},
     {"name": "customer_id", "kind": "customer_id", "standardize": ["trim"], "conflict_limit": 1},
     {"name": "user_id", "kind": "user_id", "standardize": ["trim"], "conflict_limit": 1},
-    {"name": "last_name", "kind": "name", "standardize": ["trim", "lowercase"]}
+    {"name": "last_name", "kind": "name", "standardize": ["name"]}
   ],
   "rules": [
     {"name": "same_customer_id", "criteria": [{"identifiers": ["customer_id"], "match": "exact"}]},
@@ -91,7 +91,7 @@ fn generate(records: usize) -> Vec<Table> {
                 2 => format!("{name}.{}@Example.com", person / 3),
                 _ => format!("{name}.{person}@example.com"),
             };
-            let phone = if rng.below(4) == 0 { String::new() } else { format!("+3361{:07}", person % 9_000_000) };
+            let phone = if rng.below(4) == 0 { String::new() } else { format!("06 {:02} {:02} {:02} {:02}", person / 1_000_000 % 100, person / 10_000 % 100, person / 100 % 100, person % 100) };
             let customer = if rng.below(3) == 0 { String::new() } else { format!("C{person}") };
             let user = if rng.below(2) == 0 { String::new() } else { format!("U{person}") };
             let day = rng.below(28) + 1;

@@ -219,8 +219,10 @@ pub(crate) fn identifier_metrics(resolution: &Resolution) -> Vec<IdentifierMetri
             }
             start = end;
         }
-        // Most shared first, then by value (interned values are in code-point order).
-        shared.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        // Most shared first, then by value.
+        shared.sort_unstable_by(|a, b| {
+            b.0.cmp(&a.0).then_with(|| observed.values.get(a.1).cmp(observed.values.get(b.1)))
+        });
         row.top_shared =
             shared.iter().take(TOP_SHARED).map(|&(n, value)| (observed.values.get(value).to_owned(), n)).collect();
         if let Some(field) = settings.golden.iter().position(|f| f.source == GoldenSource::Identifier(identifier)) {

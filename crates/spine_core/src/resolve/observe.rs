@@ -63,7 +63,8 @@ pub(crate) struct Observed {
     pub record_start: Vec<u32>,
     pub raw: StrArena,
     pub details: Vec<String>,
-    /// Interned standardized values; index order is code-point order of the text.
+    /// Interned standardized values, numbered in the order records first hold them (so the lookup table, written
+    /// in record order, reads them nearly in memory order). Compare the text, never the index, to sort.
     pub values: StrArena,
     pub used: UsedValues,
     /// Records with no `used` observation.
@@ -120,16 +121,15 @@ impl Interner {
         *self.map.entry(text.into_boxed_str()).or_insert(next)
     }
 
-    /// The strings in code-point order, and the final index of each provisional one.
-    fn finish(self) -> (StrArena, Vec<u32>) {
+    /// The strings by index.
+    fn finish(self) -> StrArena {
         let mut entries: Vec<(Box<str>, u32)> = self.map.into_iter().collect();
-        entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        entries.sort_unstable_by_key(|entry| entry.1);
         let mut arena = StrArena::default();
-        let mut rank = vec![0; entries.len()];
-        for (text, provisional) in entries {
-            rank[provisional as usize] = arena.push(&text);
+        for (text, _) in entries {
+            arena.push(&text);
         }
-        (arena, rank)
+        arena
     }
 }
 
@@ -223,12 +223,7 @@ pub(crate) fn observe(
     record_start.push(index_u32(observations.len()));
     drop(caches);
 
-    let (values, rank) = interner.finish();
-    for observation in &mut observations {
-        if observation.value != NONE {
-            observation.value = rank[observation.value as usize];
-        }
-    }
+    let values = interner.finish();
 
     let quarantined = quarantine(settings, &mut observations, &mut details);
     let used = used_values(identifier_count, records.len(), &observations);

@@ -188,8 +188,8 @@ fn matched_ids(resolution: &Resolution, csv: &mut Out<'_>) -> io::Result<()> {
     // Each member's order and model are read once per profile: at a million profiles the reads, which land
     // all over memory, cost more than the writing.
     let mut members: Vec<(Option<super::Instant>, &str, &str)> = Vec::new();
-    // (identifier name rank, value, member index).
-    let mut held: Vec<(usize, u32, usize)> = Vec::new();
+    // (identifier name rank, value text, member index, value).
+    let mut held: Vec<(usize, &str, usize, u32)> = Vec::new();
     let mut models: Vec<&str> = Vec::new();
     let mut joined = String::new();
     for profile in resolution.profiles_by_id() {
@@ -203,7 +203,7 @@ fn matched_ids(resolution: &Resolution, csv: &mut Out<'_>) -> io::Result<()> {
             ));
             for (identifier, &rank) in ranks.iter().enumerate() {
                 for &value in resolution.observed.used.get(record, identifier) {
-                    held.push((rank, value, member));
+                    held.push((rank, resolution.observed.values.get(value), member, value));
                 }
             }
         }
@@ -211,14 +211,14 @@ fn matched_ids(resolution: &Resolution, csv: &mut Out<'_>) -> io::Result<()> {
         let id = &resolution.profiles.ids[profile as usize];
         let mut start = 0;
         while start < held.len() {
-            let (rank, value, _) = held[start];
+            let (rank, text, _, value) = held[start];
             let mut end = start + 1;
-            while end < held.len() && held[end].0 == rank && held[end].1 == value {
+            while end < held.len() && held[end].0 == rank && held[end].3 == value {
                 end += 1;
             }
             let group = &held[start..end];
             models.clear();
-            models.extend(group.iter().map(|&(_, _, m)| members[m].2));
+            models.extend(group.iter().map(|&(_, _, m, _)| members[m].2));
             models.sort_unstable();
             models.dedup();
             joined.clear();
@@ -230,7 +230,7 @@ fn matched_ids(resolution: &Resolution, csv: &mut Out<'_>) -> io::Result<()> {
             }
             // Members are in anchor order, so on equal instants the first one found wins.
             let (mut first, mut last): (Option<usize>, Option<usize>) = (None, None);
-            for &(_, _, member) in group {
+            for &(_, _, member, _) in group {
                 let Some(instant) = members[member].0 else { continue };
                 if first.is_none_or(|f| Some(instant) < members[f].0) {
                     first = Some(member);
@@ -241,7 +241,7 @@ fn matched_ids(resolution: &Resolution, csv: &mut Out<'_>) -> io::Result<()> {
             }
             csv.cell(id)?;
             csv.cell(&settings.identifiers[by_rank[rank]].name)?;
-            csv.cell(resolution.observed.values.get(value))?;
+            csv.cell(text)?;
             csv.number(group.len() as u64)?;
             csv.cell(&joined)?;
             csv.cell(first.map_or("", |m| members[m].1))?;
