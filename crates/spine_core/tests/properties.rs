@@ -36,27 +36,42 @@ fn model() -> impl Strategy<Value = Model> {
         pick(&["", "a@x.com", "b@x.com", " A@x.com", "c@x.com"]),
         pick(&["", "", "c1", "c2", "c3"]),
         pick(&["", "anna", "anne", "annie", "bob", "martha", "marhta"]),
-        pick(&["", "2024-01-01", "2024-01-02T10:00:00Z", "1704067200", "junk", "2024-01-03 00:00:00"]),
+        pick(&[
+            "",
+            "2024-01-01",
+            "2024-01-02T10:00:00Z",
+            "1704067200",
+            "junk",
+            "2024-01-03 00:00:00",
+        ]),
     );
     (1u32..=3, proptest::collection::vec(row, 0..7)).prop_map(|(priority, rows)| Model {
         priority,
         rows: rows
             .into_iter()
             .enumerate()
-            .map(|(index, (email, cust, name, updated))| vec![format!("k{index}"), email, cust, name, updated])
+            .map(|(index, (email, cust, name, updated))| {
+                vec![format!("k{index}"), email, cust, name, updated]
+            })
             .collect(),
     })
 }
 
 fn config() -> impl Strategy<Value = Config> {
-    (any::<bool>(), proptest::option::of(2u32..5), any::<bool>(), proptest::option::of(1u32..3)).prop_map(
-        |(keep, max_profile_size, one_per_profile, email_limit)| Config {
-            keep,
-            max_profile_size,
-            one_per_profile,
-            email_limit,
-        },
+    (
+        any::<bool>(),
+        proptest::option::of(2u32..5),
+        any::<bool>(),
+        proptest::option::of(1u32..3),
     )
+        .prop_map(
+            |(keep, max_profile_size, one_per_profile, email_limit)| Config {
+                keep,
+                max_profile_size,
+                one_per_profile,
+                email_limit,
+            },
+        )
 }
 
 /// The identity graph with the models listed in `order`.
@@ -73,8 +88,12 @@ fn graph(config: &Config, models: &[Model], order: &[usize]) -> String {
             )
         })
         .collect();
-    let email_limit = config.email_limit.map_or(String::new(), |limit| format!(r#", "conflict_limit": {limit}"#));
-    let max_profile_size = config.max_profile_size.map_or(String::new(), |max| format!(r#""max_profile_size": {max}, "#));
+    let email_limit = config.email_limit.map_or(String::new(), |limit| {
+        format!(r#", "conflict_limit": {limit}"#)
+    });
+    let max_profile_size = config.max_profile_size.map_or(String::new(), |max| {
+        format!(r#""max_profile_size": {max}, "#)
+    });
     format!(
         r#"{{
   "version": 1, "name": "property",
@@ -99,19 +118,34 @@ fn graph(config: &Config, models: &[Model], order: &[usize]) -> String {
     )
 }
 
-fn run(config: &Config, models: &[Model], order: &[usize], previous: Option<&Previous>) -> Resolution {
-    let settings = load_settings(&graph(config, models, order), None).expect("the generated graph is valid");
-    let tables: Vec<Table> = order.iter().map(|&m| Table::from_rows(MODELS[m], &COLUMNS, &models[m].rows)).collect();
+fn run(
+    config: &Config,
+    models: &[Model],
+    order: &[usize],
+    previous: Option<&Previous>,
+) -> Resolution {
+    let settings =
+        load_settings(&graph(config, models, order), None).expect("the generated graph is valid");
+    let tables: Vec<Table> = order
+        .iter()
+        .map(|&m| Table::from_rows(MODELS[m], &COLUMNS, &models[m].rows))
+        .collect();
     resolve(&settings, &tables, previous, &mut NoProgress).expect("the run finishes")
 }
 
 fn tables(resolution: &Resolution) -> BTreeMap<&'static str, String> {
-    resolution.table_names().into_iter().map(|name| (name, resolution.table_csv(name).unwrap())).collect()
+    resolution
+        .table_names()
+        .into_iter()
+        .map(|name| (name, resolution.table_csv(name).unwrap()))
+        .collect()
 }
 
 fn csv_rows(text: &str) -> Vec<Vec<String>> {
     let table = parse_csv("t.csv", text.as_bytes()).unwrap();
-    (0..table.len()).map(|row| table.row(row).map(str::to_owned).collect()).collect()
+    (0..table.len())
+        .map(|row| table.row(row).map(str::to_owned).collect())
+        .collect()
 }
 
 fn inputs() -> impl Strategy<Value = (Config, Vec<Model>)> {

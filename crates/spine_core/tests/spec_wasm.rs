@@ -18,8 +18,14 @@ fn case_files(case: &Dir<'_>, files: &mut cases::Files) {
         match entry {
             DirEntry::Dir(dir) => case_files(dir, files),
             DirEntry::File(file) => {
-                let relative = file.path().strip_prefix(case_root(file.path())).unwrap_or(file.path());
-                files.insert(relative.to_string_lossy().replace('\\', "/"), file.contents().to_vec());
+                let relative = file
+                    .path()
+                    .strip_prefix(case_root(file.path()))
+                    .unwrap_or(file.path());
+                files.insert(
+                    relative.to_string_lossy().replace('\\', "/"),
+                    file.contents().to_vec(),
+                );
             }
         }
     }
@@ -27,7 +33,9 @@ fn case_files(case: &Dir<'_>, files: &mut cases::Files) {
 
 /// The case folder a path inside `tests/spec/` belongs to (its first component).
 fn case_root(path: &std::path::Path) -> &std::path::Path {
-    path.components().next().map_or(path, |first| std::path::Path::new(first.as_os_str()))
+    path.components()
+        .next()
+        .map_or(path, |first| std::path::Path::new(first.as_os_str()))
 }
 
 #[wasm_bindgen_test]
@@ -49,10 +57,20 @@ fn spec_cases_match_their_expected_tables_and_native_snapshots() {
         failures.extend(outcome.mismatches.iter().map(|m| format!("{name}: {m}")));
         match files.get("snapshot.txt") {
             Some(expected) if expected.as_slice() == outcome.snapshot.as_bytes() => {}
-            Some(_) => failures.push(format!("{name}: the wasm output differs from the native snapshot.txt\n{}", outcome.snapshot)),
-            None => failures.push(format!("{name}: snapshot.txt is missing (the native runner writes it with SPINE_BLESS=1)")),
+            Some(_) => failures.push(format!(
+                "{name}: the wasm output differs from the native snapshot.txt\n{}",
+                outcome.snapshot
+            )),
+            None => failures.push(format!(
+                "{name}: snapshot.txt is missing (the native runner writes it with SPINE_BLESS=1)"
+            )),
         }
     }
     assert!(ran > 0, "no spec cases were embedded");
-    assert!(failures.is_empty(), "{} problem(s):\n\n{}", failures.len(), failures.join("\n\n"));
+    assert!(
+        failures.is_empty(),
+        "{} problem(s):\n\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
 }

@@ -24,10 +24,15 @@ pub(crate) struct Orders {
 
 /// Reads and parses every record's order field.
 pub(crate) fn orders(tables: &[Table], columns: &[ModelColumns], records: &Records) -> Orders {
-    let mut orders = Orders { instant: Vec::with_capacity(records.len()), ..Orders::default() };
+    let mut orders = Orders {
+        instant: Vec::with_capacity(records.len()),
+        ..Orders::default()
+    };
     for record in 0..index_u32(records.len()) {
         let model = records.model_of(record);
-        let raw = columns[model].order.map_or("", |column| tables[model].cell(records.row[record as usize] as usize, column));
+        let raw = columns[model].order.map_or("", |column| {
+            tables[model].cell(records.row[record as usize] as usize, column)
+        });
         let instant = parse_order(raw);
         if instant.is_none() && !raw.trim().is_empty() {
             orders.unparsable.push(record);
@@ -79,7 +84,11 @@ pub(crate) struct Sources<'a> {
 }
 
 /// Picks every golden field of every profile.
-pub(crate) fn golden(sources: &Sources<'_>, profiles: &Profiles, reporter: &mut Reporter<'_>) -> Result<Golden, ResolveError> {
+pub(crate) fn golden(
+    sources: &Sources<'_>,
+    profiles: &Profiles,
+    reporter: &mut Reporter<'_>,
+) -> Result<Golden, ResolveError> {
     let settings = sources.settings;
     let fields = settings.golden.len();
     let mut golden = Golden {
@@ -107,7 +116,7 @@ pub(crate) fn golden(sources: &Sources<'_>, profiles: &Profiles, reporter: &mut 
     let mut counts: Vec<(&str, usize)> = Vec::new();
     let mut joined = String::new();
     for profile in 0..index_u32(profiles.len()) {
-        if profile % 65_536 == 0 {
+        if profile.is_multiple_of(65_536) {
             reporter.step(u64::from(profile), profiles.len() as u64)?;
         }
         members.clear();
@@ -119,40 +128,72 @@ pub(crate) fn golden(sources: &Sources<'_>, profiles: &Profiles, reporter: &mut 
         }));
         for (field_index, field) in settings.golden.iter().enumerate() {
             candidates.clear();
-            collect(sources, field_index, &field.source, &members, &mut candidates);
+            collect(
+                sources,
+                field_index,
+                &field.source,
+                &members,
+                &mut candidates,
+            );
             let tie = |a: &Candidate<'_>, b: &Candidate<'_>| {
-                b.instant.cmp(&a.instant).then(a.record.cmp(&b.record)).then_with(|| a.value.cmp(b.value))
+                b.instant
+                    .cmp(&a.instant)
+                    .then(a.record.cmp(&b.record))
+                    .then_with(|| a.value.cmp(b.value))
             };
             let winner = match field.strategy {
                 Strategy::LastNonNull => candidates.iter().min_by(|a, b| tie(a, b)),
-                Strategy::FirstNonNull => {
-                    candidates.iter().min_by(|a, b| a.instant.cmp(&b.instant).then_with(|| tie(a, b)))
-                }
+                Strategy::FirstNonNull => candidates
+                    .iter()
+                    .min_by(|a, b| a.instant.cmp(&b.instant).then_with(|| tie(a, b))),
                 Strategy::MostFrequent => {
                     record_counts(&candidates, &mut counts);
                     let count = |c: &Candidate<'_>| {
-                        counts.binary_search_by(|(value, _)| value.cmp(&c.value)).map_or(0, |at| counts[at].1)
+                        counts
+                            .binary_search_by(|(value, _)| value.cmp(&c.value))
+                            .map_or(0, |at| counts[at].1)
                     };
-                    candidates.iter().min_by(|a, b| count(b).cmp(&count(a)).then_with(|| tie(a, b)))
+                    candidates
+                        .iter()
+                        .min_by(|a, b| count(b).cmp(&count(a)).then_with(|| tie(a, b)))
                 }
                 Strategy::ModelPriority => {
                     let rank = |c: &Candidate<'_>| ranks[field_index][c.model as usize];
-                    candidates.iter().min_by(|a, b| rank(a).cmp(&rank(b)).then_with(|| tie(a, b)))
+                    candidates
+                        .iter()
+                        .min_by(|a, b| rank(a).cmp(&rank(b)).then_with(|| tie(a, b)))
                 }
-                Strategy::Longest => candidates
-                    .iter()
-                    .min_by(|a, b| b.value.chars().count().cmp(&a.value.chars().count()).then_with(|| tie(a, b))),
+                Strategy::Longest => candidates.iter().min_by(|a, b| {
+                    b.value
+                        .chars()
+                        .count()
+                        .cmp(&a.value.chars().count())
+                        .then_with(|| tie(a, b))
+                }),
                 Strategy::Max | Strategy::Min => {
-                    let numbers: Option<Vec<f64>> = candidates.iter().map(|c| decimal(c.value)).collect();
-                    let flip = |ordering: Ordering| if field.strategy == Strategy::Max { ordering.reverse() } else { ordering };
+                    let numbers: Option<Vec<f64>> =
+                        candidates.iter().map(|c| decimal(c.value)).collect();
+                    let flip = |ordering: Ordering| {
+                        if field.strategy == Strategy::Max {
+                            ordering.reverse()
+                        } else {
+                            ordering
+                        }
+                    };
                     match numbers {
                         Some(numbers) => (0..candidates.len())
                             .min_by(|&a, &b| {
-                                flip(numbers[a].partial_cmp(&numbers[b]).unwrap_or(Ordering::Equal))
-                                    .then_with(|| tie(&candidates[a], &candidates[b]))
+                                flip(
+                                    numbers[a]
+                                        .partial_cmp(&numbers[b])
+                                        .unwrap_or(Ordering::Equal),
+                                )
+                                .then_with(|| tie(&candidates[a], &candidates[b]))
                             })
                             .map(|index| &candidates[index]),
-                        None => candidates.iter().min_by(|a, b| flip(a.value.cmp(b.value)).then_with(|| tie(a, b))),
+                        None => candidates
+                            .iter()
+                            .min_by(|a, b| flip(a.value.cmp(b.value)).then_with(|| tie(a, b))),
                     }
                 }
                 Strategy::AllDistinct => candidates.iter().min_by(|a, b| tie(a, b)),
@@ -201,7 +242,12 @@ fn collect<'a>(
     out: &mut Vec<Candidate<'a>>,
 ) {
     for member in members {
-        let candidate = |value| Candidate { record: member.record, instant: member.instant, model: member.model, value };
+        let candidate = |value| Candidate {
+            record: member.record,
+            instant: member.instant,
+            model: member.model,
+            value,
+        };
         match source {
             GoldenSource::Identifier(identifier) => {
                 for &value in sources.observed.used.get(member.record, *identifier) {
@@ -279,7 +325,14 @@ mod tests {
 
     #[test]
     fn decimals_follow_the_spec_grammar() {
-        for (text, value) in [("12", 12.0), (" -3.5 ", -3.5), ("+.5", 0.5), ("7.", 7.0), ("1e3", 1000.0), ("2E-2", 0.02)] {
+        for (text, value) in [
+            ("12", 12.0),
+            (" -3.5 ", -3.5),
+            ("+.5", 0.5),
+            ("7.", 7.0),
+            ("1e3", 1000.0),
+            ("2E-2", 0.02),
+        ] {
             assert_eq!(decimal(text), Some(value), "{text}");
         }
         for text in ["", "-", ".", "1e", "0x10", "1,5", "nan", "inf", "1 2", "٣"] {

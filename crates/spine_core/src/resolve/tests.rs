@@ -47,31 +47,64 @@ fn reports_every_stage_in_order_and_stops_when_asked() {
         Control::Continue
     };
     run_with(&mut record).unwrap();
-    assert_eq!(stages, ["load", "standardize", "rule 1: same_email", "rule 2: email_and_name", "ids", "golden", "report"]);
+    assert_eq!(
+        stages,
+        [
+            "load",
+            "standardize",
+            "rule 1: same_email",
+            "rule 2: email_and_name",
+            "ids",
+            "golden",
+            "report"
+        ]
+    );
 
     let mut stop_at_rules = |progress: &Progress<'_>| {
-        if progress.stage.starts_with("rule") { Control::Stop } else { Control::Continue }
+        if progress.stage.starts_with("rule") {
+            Control::Stop
+        } else {
+            Control::Continue
+        }
     };
-    assert_eq!(run_with(&mut stop_at_rules).unwrap_err(), ResolveError::Stopped);
+    assert_eq!(
+        run_with(&mut stop_at_rules).unwrap_err(),
+        ResolveError::Stopped
+    );
 }
 
 #[test]
 fn frequent_values_are_quarantined_with_the_reason() {
     let resolution = run_with(&mut crate::NoProgress).unwrap();
     let lookup = resolution.table_csv("identity_lookup").unwrap();
-    assert!(lookup.contains("crm,3,email,b@x.com,b@x.com,blocked,\"held by 3 records, over max_records_per_value 2\"\n"));
+    assert!(lookup.contains(
+        "crm,3,email,b@x.com,b@x.com,blocked,\"held by 3 records, over max_records_per_value 2\"\n"
+    ));
     assert!(lookup.contains("crm,1,email,a@x.com,a@x.com,used,\n"));
     // The quarantined email joins nobody: records 3 and 4 stay apart, each with its name.
-    assert_eq!(resolution.record_status("crm", "3"), Some(RecordStatus::Unique));
-    assert_eq!(resolution.record_status("crm", "4"), Some(RecordStatus::Unique));
-    assert_eq!(resolution.record_status("crm", "1"), Some(RecordStatus::Matched));
+    assert_eq!(
+        resolution.record_status("crm", "3"),
+        Some(RecordStatus::Unique)
+    );
+    assert_eq!(
+        resolution.record_status("crm", "4"),
+        Some(RecordStatus::Unique)
+    );
+    assert_eq!(
+        resolution.record_status("crm", "1"),
+        Some(RecordStatus::Matched)
+    );
     assert_eq!(resolution.record_status("crm", "9"), None);
 }
 
 #[test]
 fn skipped_blocks_and_unparsable_orders_are_warnings() {
     let resolution = run_with(&mut crate::NoProgress).unwrap();
-    let warnings: Vec<String> = resolution.warnings().iter().map(ToString::to_string).collect();
+    let warnings: Vec<String> = resolution
+        .warnings()
+        .iter()
+        .map(ToString::to_string)
+        .collect();
     assert_eq!(
         warnings,
         [
@@ -88,15 +121,36 @@ fn pair_and_profile_views_carry_scores_ids_and_provenance() {
     let pairs: Vec<PairView<'_>> = resolution.pairs().collect();
     assert_eq!(pairs.len(), 1);
     let pair = &pairs[0];
-    assert_eq!((pair.left, pair.right), (RecordRef { model: "crm", key: "1" }, RecordRef { model: "crm", key: "2" }));
-    assert_eq!((pair.stage, pair.rule, pair.decision), (1, "same_email", Decision::Accepted));
+    assert_eq!(
+        (pair.left, pair.right),
+        (
+            RecordRef {
+                model: "crm",
+                key: "1"
+            },
+            RecordRef {
+                model: "crm",
+                key: "2"
+            }
+        )
+    );
+    assert_eq!(
+        (pair.stage, pair.rule, pair.decision),
+        (1, "same_email", Decision::Accepted)
+    );
     assert_eq!(pair.scores, [1.0]);
     let profile = resolution.profile_of("crm", "2").unwrap();
     assert_eq!(pair.profile_id, Some(profile.id));
     assert_eq!(profile.records.len(), 2);
     // Record 2's order value does not parse, so record 1 is the latest with a name.
     assert_eq!(profile.golden[0].value, "anna");
-    assert_eq!(profile.golden[0].source, Some(RecordRef { model: "crm", key: "1" }));
+    assert_eq!(
+        profile.golden[0].source,
+        Some(RecordRef {
+            model: "crm",
+            key: "1"
+        })
+    );
     assert_eq!(resolution.profile_count(), 4);
     assert_eq!(resolution.cluster_sizes(), [(1, 3), (2, 1)]);
 }
@@ -105,9 +159,16 @@ fn pair_and_profile_views_carry_scores_ids_and_provenance() {
 fn unknown_tables_are_refused() {
     let resolution = run_with(&mut crate::NoProgress).unwrap();
     assert_eq!(resolution.table_csv("no_such_table"), None);
-    let error = resolution.write_table("no_such_table", &mut Vec::new()).unwrap_err();
+    let error = resolution
+        .write_table("no_such_table", &mut Vec::new())
+        .unwrap_err();
     assert_eq!(error.kind(), std::io::ErrorKind::InvalidInput);
-    assert!(resolution.table_names().iter().all(|name| resolution.table_csv(name).is_some()));
+    assert!(
+        resolution
+            .table_names()
+            .iter()
+            .all(|name| resolution.table_csv(name).is_some())
+    );
 }
 
 #[test]
@@ -120,20 +181,42 @@ fn a_missing_column_is_an_input_error_naming_file_and_column() {
         "crm.csv: line 1, column 'name': model 'crm' maps this column but the file has no such column"
     );
     let error = resolve(&settings, &[], None, &mut crate::NoProgress).unwrap_err();
-    assert!(error.to_string().contains("the identity graph has 1 models but 0 tables were given"));
+    assert!(
+        error
+            .to_string()
+            .contains("the identity graph has 1 models but 0 tables were given")
+    );
 }
 
 #[test]
 fn previous_tables_are_checked() {
     let no_key = parse_csv("match.csv", b"model,dinmo_id\ncrm,dm_1\n").unwrap();
-    assert!(Previous::from_tables(&no_key, None).unwrap_err().to_string().contains("column 'key'"));
-    let twice = parse_csv("match.csv", b"model,key,dinmo_id,status\ncrm,1,dm_1,unique\ncrm,1,dm_2,unique\n").unwrap();
+    assert!(
+        Previous::from_tables(&no_key, None)
+            .unwrap_err()
+            .to_string()
+            .contains("column 'key'")
+    );
+    let twice = parse_csv(
+        "match.csv",
+        b"model,key,dinmo_id,status\ncrm,1,dm_1,unique\ncrm,1,dm_2,unique\n",
+    )
+    .unwrap();
     assert_eq!(
         Previous::from_tables(&twice, None).unwrap_err().to_string(),
         "match.csv: line 3, column 'key': model 'crm' key '1' already appears on line 2; each record has one ID"
     );
-    let renamed = parse_csv("match.csv", b"model,key,person_id,status\ncrm,1,dm_1,unique\n").unwrap();
+    let renamed = parse_csv(
+        "match.csv",
+        b"model,key,person_id,status\ncrm,1,dm_1,unique\n",
+    )
+    .unwrap();
     let bad_redirects = parse_csv("redirects.csv", b"old,new\n").unwrap();
     assert!(Previous::from_tables(&renamed, None).is_ok());
-    assert!(Previous::from_tables(&renamed, Some(&bad_redirects)).unwrap_err().to_string().contains("old_dinmo_id"));
+    assert!(
+        Previous::from_tables(&renamed, Some(&bad_redirects))
+            .unwrap_err()
+            .to_string()
+            .contains("old_dinmo_id")
+    );
 }
