@@ -42,7 +42,10 @@ fn main() -> ExitCode {
 
 /// The repository root (the parent of `xtask/`).
 pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the repository").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the repository")
+        .to_path_buf()
 }
 
 fn serve() -> Result<()> {
@@ -59,9 +62,12 @@ fn dist() -> Result<PathBuf> {
         let path = entry?.path();
         if path.extension() == Some(OsStr::new("wasm")) {
             let raw = std::fs::metadata(&path)?.len();
-            let gzip = tools::output("sh", &["-c", &format!("gzip -9 -c '{}' | wc -c", path.display())])
-                .and_then(|s| s.trim().parse::<u64>().ok())
-                .unwrap_or(0);
+            let gzip = tools::output(
+                "sh",
+                &["-c", &format!("gzip -9 -c '{}' | wc -c", path.display())],
+            )
+            .and_then(|s| s.trim().parse::<u64>().ok())
+            .unwrap_or(0);
             println!(
                 "xtask: {}: {} KB raw, {} KB gzip",
                 path.file_name().unwrap_or_default().to_string_lossy(),
@@ -80,7 +86,10 @@ fn trunk(args: &[&str]) -> Cmd {
     paths.extend(std::env::split_paths(&path));
     Cmd::new("trunk")
         .args(args.iter().copied())
-        .env("PATH", std::env::join_paths(paths).expect("PATH entries are valid"))
+        .env(
+            "PATH",
+            std::env::join_paths(paths).expect("PATH entries are valid"),
+        )
         .env("TRUNK_SKIP_VERSION_CHECK", "true")
         .current_dir(root())
 }
@@ -96,24 +105,58 @@ fn test() -> Result<()> {
     let started = Instant::now();
     tools::ensure_test_tools()?;
     let wasm = tools::WASM_TARGET;
-    step("format", || Cmd::new("cargo").args(["fmt", "--all", "--", "--check"]).run())?;
+    step("format", || {
+        Cmd::new("cargo")
+            .args(["fmt", "--all", "--", "--check"])
+            .run()
+    })?;
     step("clippy (native)", || {
         Cmd::new("cargo")
-            .args(["clippy", "--workspace", "--exclude", "spine_web", "--all-targets", "--", "-D", "warnings"])
+            .args([
+                "clippy",
+                "--workspace",
+                "--exclude",
+                "spine_web",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ])
             .run()
     })?;
     step("clippy (wasm32)", || {
         Cmd::new("cargo")
-            .args(["clippy", "--target", wasm, "-p", "spine_core", "-p", "spine_wasm", "-p", "spine_web"])
+            .args([
+                "clippy",
+                "--target",
+                wasm,
+                "-p",
+                "spine_core",
+                "-p",
+                "spine_wasm",
+                "-p",
+                "spine_web",
+            ])
             .args(["--all-targets", "--", "-D", "warnings"])
             .run()
     })?;
     let native = step("native tests", || {
-        Cmd::new("cargo").args(["test", "--workspace", "--exclude", "spine_web"]).run_counting()
+        Cmd::new("cargo")
+            .args(["test", "--workspace", "--exclude", "spine_web"])
+            .run_counting()
     })?;
     let browser = step("browser unit tests (headless Chromium)", || {
         Cmd::new("cargo")
-            .args(["test", "--target", wasm, "-p", "spine_wasm", "-p", "spine_web", "--tests"])
+            .args([
+                "test",
+                "--target",
+                wasm,
+                "-p",
+                "spine_wasm",
+                "-p",
+                "spine_web",
+                "--tests",
+            ])
             .env("CHROMEDRIVER", tools::CHROMEDRIVER)
             .run_counting()
     })?;
@@ -126,11 +169,28 @@ fn test() -> Result<()> {
             .run_counting()
     })?;
     let seconds = started.elapsed().as_secs();
-    println!("\nxtask: all checks passed in {}m{:02}s", seconds / 60, seconds % 60);
-    println!("xtask: native tests: {} passed, {} failed", native.passed, native.failed);
-    println!("xtask: browser unit tests: {} passed, {} failed", browser.passed, browser.failed);
-    println!("xtask: end-to-end tests: {} passed, {} failed", e2e.passed, e2e.failed);
-    for (name, counts) in [("native", native), ("browser", browser), ("end-to-end", e2e)] {
+    println!(
+        "\nxtask: all checks passed in {}m{:02}s",
+        seconds / 60,
+        seconds % 60
+    );
+    println!(
+        "xtask: native tests: {} passed, {} failed",
+        native.passed, native.failed
+    );
+    println!(
+        "xtask: browser unit tests: {} passed, {} failed",
+        browser.passed, browser.failed
+    );
+    println!(
+        "xtask: end-to-end tests: {} passed, {} failed",
+        e2e.passed, e2e.failed
+    );
+    for (name, counts) in [
+        ("native", native),
+        ("browser", browser),
+        ("end-to-end", e2e),
+    ] {
         if counts.passed == 0 {
             bail!("the {name} step ran no test");
         }
@@ -145,7 +205,10 @@ fn step<T>(name: &str, body: impl FnOnce() -> Result<T>) -> Result<T> {
     println!("\nxtask: ==> {name}");
     let started = Instant::now();
     let result = body().with_context(|| format!("step '{name}' failed"));
-    println!("xtask: <== {name} ({:.1}s)", started.elapsed().as_secs_f64());
+    println!(
+        "xtask: <== {name} ({:.1}s)",
+        started.elapsed().as_secs_f64()
+    );
     result
 }
 
@@ -202,7 +265,10 @@ impl Cmd {
     pub fn run(mut self) -> Result<()> {
         let description = self.describe();
         println!("$ {description}");
-        let status = self.command.status().with_context(|| format!("cannot start `{description}`"))?;
+        let status = self
+            .command
+            .status()
+            .with_context(|| format!("cannot start `{description}`"))?;
         if !status.success() {
             bail!("`{description}` exited with {status}");
         }
@@ -246,10 +312,15 @@ fn summary_counts(line: &str) -> Option<Counts> {
     }
     let number_before = |word: &str| -> Option<u64> {
         let words: Vec<&str> = line.split_whitespace().collect();
-        let at = words.iter().position(|w| w.trim_end_matches([';', ',', '.']) == word)?;
+        let at = words
+            .iter()
+            .position(|w| w.trim_end_matches([';', ',', '.']) == word)?;
         words.get(at.checked_sub(1)?)?.parse().ok()
     };
-    Some(Counts { passed: number_before("passed")?, failed: number_before("failed").unwrap_or(0) })
+    Some(Counts {
+        passed: number_before("passed")?,
+        failed: number_before("failed").unwrap_or(0),
+    })
 }
 
 #[cfg(test)]
@@ -258,7 +329,8 @@ mod tests {
 
     #[test]
     fn reads_cargo_and_e2e_summaries() {
-        let cargo = summary_counts("test result: ok. 12 passed; 1 failed; 0 ignored; 0 measured").unwrap();
+        let cargo =
+            summary_counts("test result: ok. 12 passed; 1 failed; 0 ignored; 0 measured").unwrap();
         assert_eq!((cargo.passed, cargo.failed), (12, 1));
         let e2e = summary_counts("e2e: 5 passed, 0 failed").unwrap();
         assert_eq!((e2e.passed, e2e.failed), (5, 0));

@@ -16,7 +16,12 @@ pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 /// Everything `serve` and `dist` need.
 pub fn ensure_site_tools() -> Result<()> {
     ensure_wasm_target()?;
-    ensure_cargo_tool("wasm-bindgen", "wasm-bindgen-cli", WASM_BINDGEN_VERSION, &["--no-default-features"])?;
+    ensure_cargo_tool(
+        "wasm-bindgen",
+        "wasm-bindgen-cli",
+        WASM_BINDGEN_VERSION,
+        &["--no-default-features"],
+    )?;
     ensure_cargo_tool("trunk", "trunk", TRUNK_VERSION, &["--locked"])?;
     ensure_node_packages()
 }
@@ -32,8 +37,12 @@ fn ensure_wasm_target() -> Result<()> {
     if installed.lines().any(|line| line.trim() == WASM_TARGET) {
         return Ok(());
     }
-    println!("xtask: installing the Rust target {WASM_TARGET} (the studio and the browser tests are WebAssembly)");
-    Cmd::new("rustup").args(["target", "add", WASM_TARGET]).run()
+    println!(
+        "xtask: installing the Rust target {WASM_TARGET} (the studio and the browser tests are WebAssembly)"
+    );
+    Cmd::new("rustup")
+        .args(["target", "add", WASM_TARGET])
+        .run()
 }
 
 /// `cargo install` a tool at an exact version unless `BINARY --version` already reports it.
@@ -48,7 +57,11 @@ fn ensure_cargo_tool(binary: &str, package: &str, version: &str, extra: &[&str])
     };
     println!(
         "xtask: installing {package} {version} with cargo ({why}; found: {}). This compiles it once, a few minutes.",
-        if found.is_empty() { "none".to_owned() } else { found.trim().to_owned() }
+        if found.is_empty() {
+            "none".to_owned()
+        } else {
+            found.trim().to_owned()
+        }
     );
     // Thin LTO-free builds of the tools: several times faster to install, the same tools.
     Cmd::new("cargo")
@@ -64,15 +77,23 @@ fn ensure_cargo_tool(binary: &str, package: &str, version: &str, extra: &[&str])
 fn ensure_node_packages() -> Result<()> {
     let root = root();
     let stamp = root.join("node_modules/.spine-lock");
-    let lock = std::fs::read(root.join("package-lock.json")).context("reading package-lock.json")?;
+    let lock =
+        std::fs::read(root.join("package-lock.json")).context("reading package-lock.json")?;
     let complete = root.join("node_modules/.bin/wasm-opt").exists()
-        && root.join("node_modules/playwright-core/package.json").exists()
+        && root
+            .join("node_modules/playwright-core/package.json")
+            .exists()
         && std::fs::read(&stamp).is_ok_and(|saved| saved == lock);
     if complete {
         return Ok(());
     }
-    println!("xtask: installing node packages binaryen (wasm-opt for the release site) and playwright-core (end-to-end tests)");
-    Cmd::new("npm").args(["ci", "--no-audit", "--no-fund"]).current_dir(&root).run()?;
+    println!(
+        "xtask: installing node packages binaryen (wasm-opt for the release site) and playwright-core (end-to-end tests)"
+    );
+    Cmd::new("npm")
+        .args(["ci", "--no-audit", "--no-fund"])
+        .current_dir(&root)
+        .run()?;
     std::fs::write(&stamp, lock).context("writing node_modules/.spine-lock")
 }
 
@@ -80,15 +101,29 @@ fn ensure_chromium() -> Result<()> {
     if PathBuf::from(CHROMIUM).exists() && PathBuf::from(CHROMEDRIVER).exists() {
         return Ok(());
     }
-    println!("xtask: installing Debian's chromium and chromium-driver (browser unit tests and end-to-end tests)");
+    println!(
+        "xtask: installing Debian's chromium and chromium-driver (browser unit tests and end-to-end tests)"
+    );
     let sudo = !output("id", &["-u"]).is_some_and(|id| id.trim() == "0");
     let apt = |args: &[&str]| {
-        let mut cmd = if sudo { Cmd::new("sudo").arg("apt-get") } else { Cmd::new("apt-get") };
-        cmd = cmd.args(args.iter().copied()).env("DEBIAN_FRONTEND", "noninteractive");
+        let mut cmd = if sudo {
+            Cmd::new("sudo").arg("apt-get")
+        } else {
+            Cmd::new("apt-get")
+        };
+        cmd = cmd
+            .args(args.iter().copied())
+            .env("DEBIAN_FRONTEND", "noninteractive");
         cmd.run()
     };
     apt(&["update"])?;
-    apt(&["install", "-y", "--no-install-recommends", "chromium", "chromium-driver"])?;
+    apt(&[
+        "install",
+        "-y",
+        "--no-install-recommends",
+        "chromium",
+        "chromium-driver",
+    ])?;
     if !PathBuf::from(CHROMEDRIVER).exists() {
         bail!("chromium-driver installed but {CHROMEDRIVER} is missing");
     }
@@ -98,5 +133,7 @@ fn ensure_chromium() -> Result<()> {
 /// The stdout of a command, or None when it cannot run or fails.
 pub fn output(program: &str, args: &[&str]) -> Option<String> {
     let out = Command::new(program).args(args).output().ok()?;
-    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
 }

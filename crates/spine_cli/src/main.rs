@@ -6,7 +6,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "spine", version, about = "Resolve customer records into one profile per person.")]
+#[command(
+    name = "spine",
+    version,
+    about = "Resolve customer records into one profile per person."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -44,7 +48,8 @@ fn run(cli: Cli) -> Result<()> {
             paths.sort();
             let mut tables = Vec::with_capacity(paths.len());
             for path in &paths {
-                let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+                let bytes = std::fs::read(path)
+                    .with_context(|| format!("cannot read {}", path.display()))?;
                 tables.push(spine_core::parse_csv(&path.display().to_string(), &bytes)?);
             }
             println!("{} profiles", spine_core::count_profiles_by_email(&tables));

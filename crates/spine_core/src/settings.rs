@@ -52,8 +52,19 @@ pub struct IdentifierMapping {
     pub columns: Vec<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
-#[derive(schemars::JsonSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    serde::Serialize,
+    serde::Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum IdentifierKind {
     Email,
@@ -69,8 +80,19 @@ pub enum IdentifierKind {
 }
 
 /// One standardization step, applied in the order listed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
-#[derive(schemars::JsonSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    serde::Serialize,
+    serde::Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Step {
     Trim,
@@ -89,8 +111,17 @@ pub enum Step {
     Phonetic,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
-#[derive(schemars::JsonSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    serde::Serialize,
+    serde::Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum DateOrder {
     /// Day first: `31/12/2024`.
@@ -129,7 +160,9 @@ pub struct Rule {
 impl Rule {
     /// True when every criterion is exact (evidence is linked linearly inside blocks).
     pub fn is_exact_only(&self) -> bool {
-        self.criteria.iter().all(|c| c.comparison == Comparison::Exact)
+        self.criteria
+            .iter()
+            .all(|c| c.comparison == Comparison::Exact)
     }
 }
 
@@ -145,11 +178,23 @@ pub struct Criterion {
 pub enum Comparison {
     Exact,
     /// Similarity by `algorithm` must be `>= threshold`.
-    Fuzzy { algorithm: Algorithm, threshold: f64 },
+    Fuzzy {
+        algorithm: Algorithm,
+        threshold: f64,
+    },
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
-#[derive(schemars::JsonSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    serde::Serialize,
+    serde::Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Algorithm {
     #[default]
@@ -160,8 +205,17 @@ pub enum Algorithm {
     SorensenDice,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
-#[derive(schemars::JsonSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    serde::Serialize,
+    serde::Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum OnConflict {
     /// Conflict records go to `identity_unresolved_records`.
@@ -187,8 +241,9 @@ pub enum GoldenSource {
     Field(String),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-#[derive(schemars::JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Strategy {
     LastNonNull,

@@ -21,7 +21,11 @@ pub enum Standardized {
 pub fn standardize(identifier: &Identifier, raw: &str) -> Standardized {
     let _ = &identifier.steps;
     let value = raw.trim();
-    if value.is_empty() { Standardized::Empty } else { Standardized::Used(value.to_lowercase()) }
+    if value.is_empty() {
+        Standardized::Empty
+    } else {
+        Standardized::Used(value.to_lowercase())
+    }
 }
 
 /// Why a standardized value is blocked by the identifier's `blocked_values` or `blocked_patterns`, if it is.

@@ -27,23 +27,48 @@ pub enum CsvError {
     #[error(
         "{file}: line {line}, column {column}: the bytes are not valid UTF-8; save the file as UTF-8 and upload it again"
     )]
-    NotUtf8 { file: String, line: u64, column: usize },
+    NotUtf8 {
+        file: String,
+        line: u64,
+        column: usize,
+    },
     #[error(
         "{file}: line {line}: row has {found} cells but the header has {expected}; check for an unquoted comma or a missing cell"
     )]
-    Ragged { file: String, line: u64, expected: usize, found: usize },
+    Ragged {
+        file: String,
+        line: u64,
+        expected: usize,
+        found: usize,
+    },
     #[error(
         "{file}: line {line}, column {column}: a quoted cell is never closed; add the missing '\"' or remove the stray one"
     )]
-    UnclosedQuote { file: String, line: u64, column: usize },
-    #[error("{file}: line 1, column {column}: the column name '{name}' appears twice; rename one of them")]
-    DuplicateColumn { file: String, column: usize, name: String },
-    #[error("{file}: line 1, column {column}: the header has an empty column name; name every column")]
+    UnclosedQuote {
+        file: String,
+        line: u64,
+        column: usize,
+    },
+    #[error(
+        "{file}: line 1, column {column}: the column name '{name}' appears twice; rename one of them"
+    )]
+    DuplicateColumn {
+        file: String,
+        column: usize,
+        name: String,
+    },
+    #[error(
+        "{file}: line 1, column {column}: the header has an empty column name; name every column"
+    )]
     EmptyColumnName { file: String, column: usize },
     #[error("{file}: the file is larger than 4 GiB of text, more than one table can hold")]
     TooLarge { file: String },
     #[error("{file}: line {line}: {message}")]
-    Other { file: String, line: u64, message: String },
+    Other {
+        file: String,
+        line: u64,
+        message: String,
+    },
 }
 
 impl Table {
@@ -54,7 +79,9 @@ impl Table {
             assert_eq!(row.len(), columns.len(), "row {index} has the wrong width");
             for cell in row {
                 builder.data.push_str(cell);
-                builder.ends.push(u32::try_from(builder.data.len()).expect("table under 4 GiB"));
+                builder
+                    .ends
+                    .push(u32::try_from(builder.data.len()).expect("table under 4 GiB"));
             }
             builder.lines.push(index as u64 + 2);
         }
@@ -62,7 +89,13 @@ impl Table {
     }
 
     fn empty(name: &str, columns: Vec<String>) -> Self {
-        Self { name: name.to_owned(), columns, data: String::new(), ends: Vec::new(), lines: Vec::new() }
+        Self {
+            name: name.to_owned(),
+            columns,
+            data: String::new(),
+            ends: Vec::new(),
+            lines: Vec::new(),
+        }
     }
 
     /// Number of data rows (the header excluded).
@@ -83,7 +116,11 @@ impl Table {
     /// One cell as text.
     pub fn cell(&self, row: usize, column: usize) -> &str {
         let index = row * self.columns.len() + column;
-        let start = if index == 0 { 0 } else { self.ends[index - 1] as usize };
+        let start = if index == 0 {
+            0
+        } else {
+            self.ends[index - 1] as usize
+        };
         &self.data[start..self.ends[index] as usize]
     }
 
@@ -105,28 +142,42 @@ impl Table {
 pub fn parse_csv(file: &str, bytes: &[u8]) -> Result<Table, CsvError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
-        return Err(CsvError::Empty { file: file.to_owned() });
+        return Err(CsvError::Empty {
+            file: file.to_owned(),
+        });
     }
     if let Some((line, column)) = unclosed_quote(bytes) {
-        return Err(CsvError::UnclosedQuote { file: file.to_owned(), line, column });
+        return Err(CsvError::UnclosedQuote {
+            file: file.to_owned(),
+            line,
+            column,
+        });
     }
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(bytes);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(bytes);
     let mut record = csv::ByteRecord::new();
     let mut table: Option<Table> = None;
     loop {
-        let more = reader.read_byte_record(&mut record).map_err(|error| CsvError::Other {
-            file: file.to_owned(),
-            line: error.position().map_or(0, csv::Position::line),
-            message: error.to_string(),
-        })?;
+        let more = reader
+            .read_byte_record(&mut record)
+            .map_err(|error| CsvError::Other {
+                file: file.to_owned(),
+                line: error.position().map_or(0, csv::Position::line),
+                message: error.to_string(),
+            })?;
         if !more {
             break;
         }
         let line = record.position().map_or(0, csv::Position::line);
         let mut cells = Vec::with_capacity(record.len());
         for (index, cell) in record.iter().enumerate() {
-            let text = std::str::from_utf8(cell)
-                .map_err(|_| CsvError::NotUtf8 { file: file.to_owned(), line, column: index + 1 })?;
+            let text = std::str::from_utf8(cell).map_err(|_| CsvError::NotUtf8 {
+                file: file.to_owned(),
+                line,
+                column: index + 1,
+            })?;
             cells.push(text);
         }
         match table.as_mut() {
@@ -146,14 +197,18 @@ pub fn parse_csv(file: &str, bytes: &[u8]) -> Result<Table, CsvError> {
                 }
                 for cell in cells {
                     table.data.push_str(cell);
-                    let end = u32::try_from(table.data.len()).map_err(|_| CsvError::TooLarge { file: file.to_owned() })?;
+                    let end = u32::try_from(table.data.len()).map_err(|_| CsvError::TooLarge {
+                        file: file.to_owned(),
+                    })?;
                     table.ends.push(end);
                 }
                 table.lines.push(line);
             }
         }
     }
-    table.ok_or_else(|| CsvError::Empty { file: file.to_owned() })
+    table.ok_or_else(|| CsvError::Empty {
+        file: file.to_owned(),
+    })
 }
 
 fn header(file: &str, cells: &[&str]) -> Result<Table, CsvError> {
@@ -161,10 +216,17 @@ fn header(file: &str, cells: &[&str]) -> Result<Table, CsvError> {
     for (index, name) in cells.iter().enumerate() {
         let name = name.trim();
         if name.is_empty() {
-            return Err(CsvError::EmptyColumnName { file: file.to_owned(), column: index + 1 });
+            return Err(CsvError::EmptyColumnName {
+                file: file.to_owned(),
+                column: index + 1,
+            });
         }
         if columns.iter().any(|c| c == name) {
-            return Err(CsvError::DuplicateColumn { file: file.to_owned(), column: index + 1, name: name.to_owned() });
+            return Err(CsvError::DuplicateColumn {
+                file: file.to_owned(),
+                column: index + 1,
+                name: name.to_owned(),
+            });
         }
         columns.push(name.to_owned());
     }
@@ -253,7 +315,11 @@ mod tests {
 
     #[test]
     fn parses_header_rows_and_quotes() {
-        let table = parse_csv("crm.csv", b"id,name\n1,\"Smith, Ann\"\n2,\"say \"\"hi\"\"\"\n").unwrap();
+        let table = parse_csv(
+            "crm.csv",
+            b"id,name\n1,\"Smith, Ann\"\n2,\"say \"\"hi\"\"\"\n",
+        )
+        .unwrap();
         assert_eq!(table.columns, ["id", "name"]);
         assert_eq!(table.len(), 2);
         assert_eq!(table.cell(0, 1), "Smith, Ann");
@@ -278,15 +344,33 @@ mod tests {
     fn errors_name_the_place() {
         let cases: [(&[u8], &str); 6] = [
             (b"", "a.csv: the file is empty"),
-            (b"id,name\n1,2,3\n", "a.csv: line 2: row has 3 cells but the header has 2"),
-            (b"id,id\n", "a.csv: line 1, column 2: the column name 'id' appears twice"),
-            (b"id,name\n1,\xFF\n", "a.csv: line 2, column 2: the bytes are not valid UTF-8"),
-            (b"id,name\n1,\"open\n2,x\n", "a.csv: line 2, column 2: a quoted cell is never closed"),
-            (b"id,,x\n", "a.csv: line 1, column 2: the header has an empty column name"),
+            (
+                b"id,name\n1,2,3\n",
+                "a.csv: line 2: row has 3 cells but the header has 2",
+            ),
+            (
+                b"id,id\n",
+                "a.csv: line 1, column 2: the column name 'id' appears twice",
+            ),
+            (
+                b"id,name\n1,\xFF\n",
+                "a.csv: line 2, column 2: the bytes are not valid UTF-8",
+            ),
+            (
+                b"id,name\n1,\"open\n2,x\n",
+                "a.csv: line 2, column 2: a quoted cell is never closed",
+            ),
+            (
+                b"id,,x\n",
+                "a.csv: line 1, column 2: the header has an empty column name",
+            ),
         ];
         for (bytes, expected) in cases {
             let message = parse_csv("a.csv", bytes).unwrap_err().to_string();
-            assert!(message.starts_with(expected), "{message:?} should start with {expected:?}");
+            assert!(
+                message.starts_with(expected),
+                "{message:?} should start with {expected:?}"
+            );
         }
     }
 
@@ -298,10 +382,16 @@ mod tests {
 
     #[test]
     fn round_trips_through_the_parser() {
-        let rows = vec![vec!["1".to_owned(), "Ann, \"A\"\nB".to_owned()], vec!["2".to_owned(), String::new()]];
+        let rows = vec![
+            vec!["1".to_owned(), "Ann, \"A\"\nB".to_owned()],
+            vec!["2".to_owned(), String::new()],
+        ];
         let text = write_csv(&["id", "name"], &rows);
         let table = parse_csv("t.csv", text.as_bytes()).unwrap();
-        assert_eq!(table, Table::from_rows("t.csv", &["id", "name"], &rows).with_lines(&[2, 4]));
+        assert_eq!(
+            table,
+            Table::from_rows("t.csv", &["id", "name"], &rows).with_lines(&[2, 4])
+        );
     }
 
     impl Table {

@@ -17,7 +17,11 @@ impl Spine {
     /// Parses each CSV (names and bytes in the same order) and returns the number of profiles that share an
     /// email. Throws an `Error` naming the file, line and column when a CSV is malformed.
     #[wasm_bindgen(js_name = countProfiles)]
-    pub fn count_profiles(&self, names: Vec<String>, files: Vec<js_sys::Uint8Array>) -> Result<u32, JsError> {
+    pub fn count_profiles(
+        &self,
+        names: Vec<String>,
+        files: Vec<js_sys::Uint8Array>,
+    ) -> Result<u32, JsError> {
         if names.len() != files.len() {
             return Err(JsError::new("names and files must have the same length"));
         }

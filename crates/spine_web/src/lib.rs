@@ -6,7 +6,7 @@ pub mod worker;
 
 use components::load_demo::{LoadDemo, RunState};
 use yew::prelude::*;
-use yew_agent::reactor::{ReactorProvider, use_reactor_bridge, ReactorEvent};
+use yew_agent::reactor::{ReactorEvent, ReactorProvider, use_reactor_bridge};
 
 /// The path of the worker script that Trunk emits next to `index.html`.
 const WORKER_PATH: &str = "./spine_worker.js";
@@ -17,8 +17,12 @@ fn Studio() -> Html {
     let bridge = {
         let state = state.clone();
         use_reactor_bridge::<worker::Engine, _>(move |event| match event {
-            ReactorEvent::Output(worker::Response::Done { profiles }) => state.set(RunState::Done { profiles }),
-            ReactorEvent::Output(worker::Response::Failed { message }) => state.set(RunState::Failed { message }),
+            ReactorEvent::Output(worker::Response::Done { profiles }) => {
+                state.set(RunState::Done { profiles })
+            }
+            ReactorEvent::Output(worker::Response::Failed { message }) => {
+                state.set(RunState::Failed { message })
+            }
             ReactorEvent::Finished => {}
         })
     };
@@ -26,7 +30,9 @@ fn Studio() -> Html {
         let state = state.clone();
         Callback::from(move |()| {
             state.set(RunState::Running);
-            bridge.send(worker::Request::Run { files: demo::files() });
+            bridge.send(worker::Request::Run {
+                files: demo::files(),
+            });
         })
     };
     html! {

@@ -33,10 +33,16 @@ pub fn handle(request: Request) -> Response {
             for file in &files {
                 match spine_core::parse_csv(&file.name, &file.bytes) {
                     Ok(table) => tables.push(table),
-                    Err(error) => return Response::Failed { message: error.to_string() },
+                    Err(error) => {
+                        return Response::Failed {
+                            message: error.to_string(),
+                        };
+                    }
                 }
             }
-            Response::Done { profiles: spine_core::count_profiles_by_email(&tables) }
+            Response::Done {
+                profiles: spine_core::count_profiles_by_email(&tables),
+            }
         }
     }
 }
