@@ -66,6 +66,8 @@ pub struct RunInputs {
     pub models: Vec<String>,
     pub out: PathBuf,
     pub previous: Option<PathBuf>,
+    /// Print the time each stage took to stderr.
+    pub timings: bool,
 }
 
 /// `spine run GRAPH --data DIR --out OUT [--model M=FILE ...] [--previous DIR]`.
@@ -82,31 +84,26 @@ pub fn run(graph_path: &Path, inputs: &RunInputs) -> Result<Outcome> {
 
     // Every file is read once, whole, and parsed into a table; its header is the data shape validation checks.
     let mut bars = Bars::for_stderr();
-    let bar = bars.stage("read files", files.len() as u64);
+    bars.stage("read files", files.len() as u64);
     let mut tables = Vec::with_capacity(files.len());
     let mut shape = DataShape::default();
     for (name, path) in names.iter().zip(&files) {
         let table = read_table(path).with_context(|| format!("cannot load model `{name}`"))?;
         shape.models.insert((*name).to_owned(), table.columns.clone());
         tables.push(table);
-        if let Some(bar) = &bar {
-            bar.inc(1);
-        }
+        bars.step();
     }
-    if let Some(bar) = bar {
-        bar.finish();
-    }
+    bars.stage("validate", 0);
     let settings = validate::validate(&graph, Some(&shape)).map_err(|problems| invalid_graph(graph_path, &problems))?;
     let previous = inputs.previous.as_deref().map(read_previous).transpose()?;
 
     let resolution = resolve::resolve(&settings, &tables[..profile_models], previous.as_ref(), &mut bars)?;
-    bars.finish();
     drop(tables);
 
     std::fs::create_dir_all(&inputs.out)
         .with_context(|| format!("cannot create the output folder {}", inputs.out.display()))?;
     let table_names = resolution.table_names();
-    let bar = bars.stage("write tables", table_names.len() as u64);
+    bars.stage("write tables", table_names.len() as u64);
     for name in &table_names {
         let path = inputs.out.join(format!("{name}.csv"));
         let write = || -> io::Result<()> {
@@ -115,12 +112,14 @@ pub fn run(graph_path: &Path, inputs: &RunInputs) -> Result<Outcome> {
             out.flush()
         };
         write().with_context(|| format!("cannot write {}", path.display()))?;
-        if let Some(bar) = &bar {
-            bar.inc(1);
-        }
+        bars.step();
     }
-    if let Some(bar) = bar {
-        bar.finish();
+    bars.finish();
+    if inputs.timings {
+        let mut err = io::stderr().lock();
+        for (stage, took) in bars.timings() {
+            writeln!(err, "{:>8.3} s  {stage}", took.as_secs_f64())?;
+        }
     }
 
     let report = resolution.report();

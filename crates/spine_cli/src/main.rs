@@ -47,6 +47,9 @@ enum Command {
         /// present) carry profile IDs over.
         #[arg(long, value_name = "DIR")]
         previous: Option<PathBuf>,
+        /// Print the time each stage took (reading, each engine stage, writing) to stderr.
+        #[arg(long)]
+        timings: bool,
     },
     /// Write the demo data set (or a synthetic one of any size): model and event CSVs, `graph.json` and the
     /// ground truth `truth.csv`.
@@ -105,8 +108,8 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<Outcome> {
     match cli.command {
         Command::Validate { graph, data } => commands::validate(&graph, data.as_deref()),
-        Command::Run { graph, data, models, out, previous } => {
-            let inputs = commands::RunInputs { data, models, out, previous };
+        Command::Run { graph, data, models, out, previous, timings } => {
+            let inputs = commands::RunInputs { data, models, out, previous, timings };
             commands::run(&graph, &inputs)
         }
         Command::Demo { out, records, seed } => commands::demo(&out, records.map(|records| (records, seed))),
