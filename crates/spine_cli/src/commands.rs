@@ -41,10 +41,13 @@ pub fn validate(graph: &Path, data: Option<&Path>) -> Result<Outcome> {
 
 /// The columns of every `*.csv` of a folder, by file stem.
 fn shape_of_folder(dir: &Path) -> Result<DataShape> {
-    let entries = std::fs::read_dir(dir).with_context(|| format!("cannot read the folder {}", dir.display()))?;
+    let entries = std::fs::read_dir(dir)
+        .with_context(|| format!("cannot read the folder {}", dir.display()))?;
     let mut paths = Vec::new();
     for entry in entries {
-        let path = entry.with_context(|| format!("cannot read the folder {}", dir.display()))?.path();
+        let path = entry
+            .with_context(|| format!("cannot read the folder {}", dir.display()))?
+            .path();
         if path.extension().is_some_and(|extension| extension == "csv") {
             paths.push(path);
         }
@@ -52,7 +55,11 @@ fn shape_of_folder(dir: &Path) -> Result<DataShape> {
     paths.sort();
     let mut shape = DataShape::default();
     for path in paths {
-        let name = path.file_stem().unwrap_or_default().to_string_lossy().into_owned();
+        let name = path
+            .file_stem()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
         shape.models.insert(name, read_header(&path)?);
     }
     Ok(shape)
@@ -74,8 +81,13 @@ pub struct RunInputs {
 pub fn run(graph_path: &Path, inputs: &RunInputs) -> Result<Outcome> {
     let started = Instant::now();
     let json = read_text(graph_path)?;
-    let graph = validate::parse_graph(&json).map_err(|problems| invalid_graph(graph_path, &problems))?;
-    let mut names: Vec<&str> = graph.models.iter().map(|model| model.name.as_str()).collect();
+    let graph =
+        validate::parse_graph(&json).map_err(|problems| invalid_graph(graph_path, &problems))?;
+    let mut names: Vec<&str> = graph
+        .models
+        .iter()
+        .map(|model| model.name.as_str())
+        .collect();
     let profile_models = names.len();
     if let Some(events) = &graph.events {
         names.extend(events.models.iter().map(|model| model.name.as_str()));
@@ -89,15 +101,23 @@ pub fn run(graph_path: &Path, inputs: &RunInputs) -> Result<Outcome> {
     let mut shape = DataShape::default();
     for (name, path) in names.iter().zip(&files) {
         let table = read_table(path).with_context(|| format!("cannot load model `{name}`"))?;
-        shape.models.insert((*name).to_owned(), table.columns.clone());
+        shape
+            .models
+            .insert((*name).to_owned(), table.columns.clone());
         tables.push(table);
         bars.step();
     }
     bars.stage("validate", 0);
-    let settings = validate::validate(&graph, Some(&shape)).map_err(|problems| invalid_graph(graph_path, &problems))?;
+    let settings = validate::validate(&graph, Some(&shape))
+        .map_err(|problems| invalid_graph(graph_path, &problems))?;
     let previous = inputs.previous.as_deref().map(read_previous).transpose()?;
 
-    let resolution = resolve::resolve(&settings, &tables[..profile_models], previous.as_ref(), &mut bars)?;
+    let resolution = resolve::resolve(
+        &settings,
+        &tables[..profile_models],
+        previous.as_ref(),
+        &mut bars,
+    )?;
     drop(tables);
 
     std::fs::create_dir_all(&inputs.out)
@@ -124,7 +144,11 @@ pub fn run(graph_path: &Path, inputs: &RunInputs) -> Result<Outcome> {
 
     let report = resolution.report();
     let resolved = report.matched + report.unique;
-    let rate = if report.total_records == 0 { 0.0 } else { 100.0 * resolved as f64 / report.total_records as f64 };
+    let rate = if report.total_records == 0 {
+        0.0
+    } else {
+        100.0 * resolved as f64 / report.total_records as f64
+    };
     writeln!(
         io::stdout().lock(),
         "Resolved {} records from {} models into {} profiles in {:.2} s: {} matched, {} unique, {} conflict, {} \
@@ -147,12 +171,19 @@ pub fn run(graph_path: &Path, inputs: &RunInputs) -> Result<Outcome> {
 fn model_files(names: &[&str], inputs: &RunInputs) -> Result<Vec<PathBuf>> {
     let mut overrides: BTreeMap<&str, PathBuf> = BTreeMap::new();
     for option in &inputs.models {
-        let Some((name, file)) = option.split_once('=').filter(|(name, file)| !name.is_empty() && !file.is_empty())
+        let Some((name, file)) = option
+            .split_once('=')
+            .filter(|(name, file)| !name.is_empty() && !file.is_empty())
         else {
-            bail!("--model {option}: write MODEL=FILE, for example --model crm=exports/contacts.csv");
+            bail!(
+                "--model {option}: write MODEL=FILE, for example --model crm=exports/contacts.csv"
+            );
         };
         if !names.contains(&name) {
-            bail!("--model {option}: the identity graph has no model named `{name}`; its models are {}", names.join(", "));
+            bail!(
+                "--model {option}: the identity graph has no model named `{name}`; its models are {}",
+                names.join(", ")
+            );
         }
         overrides.insert(name, PathBuf::from(file));
     }
@@ -167,7 +198,8 @@ fn model_files(names: &[&str], inputs: &RunInputs) -> Result<Vec<PathBuf>> {
 }
 
 fn read_previous(dir: &Path) -> Result<Previous> {
-    let identity_match = read_table(&dir.join("identity_match.csv")).context("cannot read the previous run")?;
+    let identity_match =
+        read_table(&dir.join("identity_match.csv")).context("cannot read the previous run")?;
     let redirects_path = dir.join("identity_redirects.csv");
     let redirects = if redirects_path.exists() {
         Some(read_table(&redirects_path).context("cannot read the previous run")?)
@@ -179,7 +211,11 @@ fn read_previous(dir: &Path) -> Result<Previous> {
 
 /// One error listing every problem of an identity graph, each as `GRAPH: <path>: <message>`.
 fn invalid_graph(graph: &Path, problems: &[Diagnostic]) -> anyhow::Error {
-    let mut text = format!("{}: the identity graph is not valid ({} problems):", graph.display(), problems.len());
+    let mut text = format!(
+        "{}: the identity graph is not valid ({} problems):",
+        graph.display(),
+        problems.len()
+    );
     for problem in problems {
         text.push_str(&format!("\n  {}: {problem}", graph.display()));
     }
@@ -192,7 +228,8 @@ pub fn demo(out: &Path, synthetic: Option<(usize, u64)>) -> Result<Outcome> {
         Some((records, seed)) => demo::synthetic(records, seed),
         None => demo::demo_set(),
     };
-    std::fs::create_dir_all(out).with_context(|| format!("cannot create the folder {}", out.display()))?;
+    std::fs::create_dir_all(out)
+        .with_context(|| format!("cannot create the folder {}", out.display()))?;
     let mut files: Vec<(String, &str)> = set
         .models
         .iter()
@@ -205,8 +242,16 @@ pub fn demo(out: &Path, synthetic: Option<(usize, u64)>) -> Result<Outcome> {
         let path = out.join(name);
         std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
     }
-    let records: usize = set.models.iter().map(|file| file.text.lines().count().saturating_sub(1)).sum();
-    let events: usize = set.events.iter().map(|file| file.text.lines().count().saturating_sub(1)).sum();
+    let records: usize = set
+        .models
+        .iter()
+        .map(|file| file.text.lines().count().saturating_sub(1))
+        .sum();
+    let events: usize = set
+        .events
+        .iter()
+        .map(|file| file.text.lines().count().saturating_sub(1))
+        .sum();
     writeln!(
         io::stdout().lock(),
         "Wrote {records} records in {} models, {events} events, graph.json and truth.csv to {}.",
@@ -222,7 +267,11 @@ pub fn evaluate(truth: &Path, identity_match: &Path) -> Result<Outcome> {
     let matches = read_table(identity_match)?;
     let scores = demo::pairwise_scores(&truth, &matches)?;
     let mut out = io::stdout().lock();
-    writeln!(out, "records    {} ({} in profiles)", scores.records, scores.resolved)?;
+    writeln!(
+        out,
+        "records    {} ({} in profiles)",
+        scores.records, scores.resolved
+    )?;
     writeln!(
         out,
         "pairs      {} true, {} predicted, {} correct",

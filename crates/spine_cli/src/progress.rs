@@ -18,7 +18,12 @@ pub struct Bars {
 
 impl Bars {
     pub fn for_stderr() -> Self {
-        Self { draw: std::io::stderr().is_terminal(), engine_stage: None, bar: None, starts: Vec::new() }
+        Self {
+            draw: std::io::stderr().is_terminal(),
+            engine_stage: None,
+            bar: None,
+            starts: Vec::new(),
+        }
     }
 
     /// Starts a stage of the host's own (reading files, writing tables) with `total` steps.
