@@ -2,6 +2,7 @@
 
 use crate::Outcome;
 use crate::input::{read_header, read_table, read_text};
+use crate::parallel;
 use crate::progress::Bars;
 use anyhow::{Context, Result, anyhow, bail};
 use spine_core::demo;
@@ -77,6 +78,16 @@ pub struct RunInputs {
     pub timings: bool,
 }
 
+/// The output tables that grow fastest with the input (about this order at a million records).
+const LARGEST_TABLES: [&str; 6] = [
+    "identity_golden_lineage",
+    "identity_lookup",
+    "identity_matched_ids",
+    "match_pairs",
+    "identity_golden",
+    "identity_match",
+];
+
 /// `spine run GRAPH --data DIR --out OUT [--model M=FILE ...] [--previous DIR]`.
 pub fn run(graph_path: &Path, inputs: &RunInputs) -> Result<Outcome> {
     let started = Instant::now();
@@ -97,15 +108,19 @@ pub fn run(graph_path: &Path, inputs: &RunInputs) -> Result<Outcome> {
     // Every file is read once, whole, and parsed into a table; its header is the data shape validation checks.
     let mut bars = Bars::for_stderr();
     bars.stage("read files", files.len() as u64);
+    let loaded = parallel::map(&files, |path| {
+        let table = read_table(path);
+        bars.step();
+        table
+    });
     let mut tables = Vec::with_capacity(files.len());
     let mut shape = DataShape::default();
-    for (name, path) in names.iter().zip(&files) {
-        let table = read_table(path).with_context(|| format!("cannot load model `{name}`"))?;
+    for (name, table) in names.iter().zip(loaded) {
+        let table = table.with_context(|| format!("cannot load model `{name}`"))?;
         shape
             .models
             .insert((*name).to_owned(), table.columns.clone());
         tables.push(table);
-        bars.step();
     }
     bars.stage("validate", 0);
     let settings = validate::validate(&graph, Some(&shape))
@@ -122,18 +137,27 @@ pub fn run(graph_path: &Path, inputs: &RunInputs) -> Result<Outcome> {
 
     std::fs::create_dir_all(&inputs.out)
         .with_context(|| format!("cannot create the output folder {}", inputs.out.display()))?;
-    let table_names = resolution.table_names();
+    let mut table_names = resolution.table_names();
+    // The largest tables start first so that the cores finish together.
+    table_names.sort_by_key(|name| {
+        LARGEST_TABLES
+            .iter()
+            .position(|large| large == name)
+            .unwrap_or(LARGEST_TABLES.len())
+    });
     bars.stage("write tables", table_names.len() as u64);
-    for name in &table_names {
+    let written = parallel::map(&table_names, |name| {
         let path = inputs.out.join(format!("{name}.csv"));
         let write = || -> io::Result<()> {
             let mut out = BufWriter::with_capacity(1 << 20, File::create(&path)?);
             resolution.write_table(name, &mut out)?;
             out.flush()
         };
-        write().with_context(|| format!("cannot write {}", path.display()))?;
+        let result = write().with_context(|| format!("cannot write {}", path.display()));
         bars.step();
-    }
+        result
+    });
+    written.into_iter().collect::<Result<Vec<()>>>()?;
     bars.finish();
     if inputs.timings {
         let mut err = io::stderr().lock();

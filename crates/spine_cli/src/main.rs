@@ -5,6 +5,7 @@
 
 mod commands;
 mod input;
+mod parallel;
 mod progress;
 
 use anyhow::Result;
