@@ -18,6 +18,10 @@ impl StrArena {
         index_u32(self.ends.len() - 1)
     }
 
+    pub(crate) fn len(&self) -> usize {
+        self.ends.len()
+    }
+
     pub(crate) fn get(&self, index: u32) -> &str {
         let index = index as usize;
         let start = if index == 0 { 0 } else { self.ends[index - 1] };
