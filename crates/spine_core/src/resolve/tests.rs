@@ -227,7 +227,7 @@ fn top_shared_values_are_the_most_shared_then_by_value() {
       "version": 1, "name": "shared",
       "models": [{"name": "crm", "primary_key": "id", "priority": 1, "identifiers": {"email": "email"}}],
       "identifiers": [{"name": "email", "kind": "email", "standardize": ["trim"]}],
-      "rules": []
+      "rules": [{"name": "same_email", "criteria": [{"identifiers": ["email"], "match": "exact"}]}]
     }"#;
     let settings = load_settings(graph, None).unwrap();
     let mut csv = String::from("id,email\n");
