@@ -167,7 +167,8 @@ impl Resolution {
 
     /// Every emitted profile, by ID.
     pub fn profiles(&self) -> impl Iterator<Item = ProfileView<'_>> + '_ {
-        self.profiles_by_id().map(move |profile| self.profile_view(profile))
+        self.profiles_by_id()
+            .map(move |profile| self.profile_view(profile))
     }
 
     /// The profile that holds a record, if the record was emitted.
