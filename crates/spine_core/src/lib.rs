@@ -5,6 +5,7 @@
 #![warn(clippy::disallowed_methods)]
 
 pub mod demo;
+pub mod events;
 pub mod options;
 pub mod progress;
 pub mod resolve;
