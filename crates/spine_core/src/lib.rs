@@ -6,6 +6,7 @@
 
 pub mod demo;
 pub mod events;
+pub mod explain;
 pub mod options;
 pub mod progress;
 pub mod resolve;
