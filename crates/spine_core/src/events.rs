@@ -489,6 +489,7 @@ pub fn stitch(resolution: &Resolution, events: &[Table]) -> Result<Stitching, Re
                 let name = &settings.identifiers[identifier].name;
                 let mut holders: Vec<u32> = Vec::new();
                 let mut first: Option<u32> = None;
+                let mut hit_values: Vec<u32> = Vec::new();
                 for column in &mapping.columns {
                     let Some(c) = table.column_index(column) else { continue };
                     let Cell::Used(value, _) =
@@ -507,8 +508,9 @@ pub fn stitch(resolution: &Resolution, events: &[Table]) -> Result<Stitching, Re
                         ),
                         (Some(_), None) => {}
                     }
-                    if holders.len() > before && first.is_none() {
-                        first = Some(value);
+                    if holders.len() > before {
+                        first.get_or_insert(value);
+                        hit_values.push(value);
                     }
                 }
                 holders.sort_unstable();
@@ -523,8 +525,12 @@ pub fn stitch(resolution: &Resolution, events: &[Table]) -> Result<Stitching, Re
                         let within = policy
                             .lifetime_days
                             .map_or(String::new(), |days| format!(" within {days} days"));
+                        let mut texts: Vec<&str> = hit_values.iter().map(|&v| values.arena.get(v)).collect();
+                        texts.sort_unstable();
+                        texts.dedup();
                         ambiguous.push(format!(
-                            "{name} was stitched to {} profiles{within} ({})",
+                            "{name} {} was stitched to {} profiles{within} ({})",
+                            texts.join("|"),
                             holders.len(),
                             join_ids(&stitching.profile_ids, &holders)
                         ));
