@@ -4,7 +4,8 @@
 //! Definitions (where the SPEC is silent): records are matched by model and key. An after-profile is *merged*
 //! when its records come from two or more before-profiles; a before-profile is *split* when its records go to
 //! two or more after-profiles; a pair of profiles with exactly the same records is *unchanged*. The
-//! *successor* of a before-profile is the after-profile holding most of its records (ties: the smaller ID); a
+//! *successor* of a before-profile is the after-profile holding most of its records (ties: the one that kept
+//! its ID, then the smaller ID); a
 //! record that stays in a profile but not in its before-profile's successor has *moved*. Records entering or
 //! leaving profiles show up as status changes (`conflict`, `missing`, `missing_key`, `absent` for a model the
 //! other graph does not have).
@@ -141,11 +142,13 @@ pub fn diff(before: &Resolution, after: &Resolution) -> Diff {
         targets.entry(p).or_default().push((q, n));
         sources.entry(q).or_default().push((p, n));
     }
-    // The successor: most records, ties to the smaller ID (profiles are numbered in ID order).
+    // The successor: most records; ties go to the profile that kept the ID, then to the smaller ID (profiles
+    // are numbered in ID order).
     let successor: BTreeMap<u32, u32> = targets
         .iter()
         .map(|(&p, list)| {
-            let best = list.iter().max_by(|x, y| x.1.cmp(&y.1).then(y.0.cmp(&x.0))).map_or(NONE, |&(q, _)| q);
+            let rank = |&(q, n): &(u32, u64)| (n, before.profiles.ids[p as usize] == after.profiles.ids[q as usize], std::cmp::Reverse(q));
+            let best = list.iter().max_by_key(|entry| rank(entry)).map_or(NONE, |&(q, _)| q);
             (p, best)
         })
         .collect();

@@ -207,20 +207,18 @@ impl Resolution {
         let mut rules = Vec::new();
         if let (Some(a), Some(b)) = (left_record, right_record) {
             // The engine names pairs with the earlier record (anchor order) on the left.
-            let (a, b) = (a.min(b), a.max(b));
             for (index, rule) in self.settings.rules.iter().enumerate() {
-                rules.push(RuleVerdict {
-                    stage: index + 1,
-                    rule: rule.name.clone(),
-                    outcome: self.rule_outcome(index, rule, a, b),
-                });
+                rules.push(RuleVerdict { stage: index + 1, rule: rule.name.clone(), outcome: self.rule_outcome(index, rule, [a, b]) });
             }
         }
         Ok(NonMatchExplanation { left: left_state, right: right_state, same_profile, rules })
     }
 
-    fn rule_outcome(&self, index: usize, rule: &Rule, a: u32, b: u32) -> RuleOutcome {
-        for record in [a, b] {
+    /// One rule's verdict on two records (`given` in the order the caller named them, which is the order
+    /// missing values are reported in).
+    fn rule_outcome(&self, index: usize, rule: &Rule, given: [u32; 2]) -> RuleOutcome {
+        let (a, b) = (given[0].min(given[1]), given[0].max(given[1]));
+        for record in given {
             let refusal = self.conflict_of[record as usize];
             if refusal != NONE && self.refusals[refusal as usize].rule < index {
                 return RuleOutcome::FrozenConflict {
@@ -234,8 +232,8 @@ impl Resolution {
         for criterion in rule.criteria.iter().filter(|c| c.comparison == Comparison::Exact) {
             let names = self.criterion_names(&criterion.identifiers);
             let (va, vb) = (self.pooled(a, &criterion.identifiers), self.pooled(b, &criterion.identifiers));
-            for (record, values) in [(a, &va), (b, &vb)] {
-                if values.is_empty() {
+            for record in given {
+                if self.pooled(record, &criterion.identifiers).is_empty() {
                     return RuleOutcome::MissingValue {
                         record: self.record_name(record),
                         identifiers: names,
@@ -247,8 +245,8 @@ impl Resolution {
             if shared.is_empty() {
                 return RuleOutcome::NoSharedBlock {
                     identifiers: names,
-                    left_values: va.iter().map(|&v| self.observed.values.get(v).to_owned()).collect(),
-                    right_values: vb.iter().map(|&v| self.observed.values.get(v).to_owned()).collect(),
+                    left_values: self.value_texts(&self.pooled(given[0], &criterion.identifiers)),
+                    right_values: self.value_texts(&self.pooled(given[1], &criterion.identifiers)),
                 };
             }
             shared_per_criterion.push(shared);
@@ -277,8 +275,8 @@ impl Resolution {
                 let Comparison::Fuzzy { algorithm, threshold } = criterion.comparison else { continue };
                 let names = self.criterion_names(&criterion.identifiers);
                 let (va, vb) = (self.pooled(a, &criterion.identifiers), self.pooled(b, &criterion.identifiers));
-                for (record, values) in [(a, &va), (b, &vb)] {
-                    if values.is_empty() {
+                for record in given {
+                    if self.pooled(record, &criterion.identifiers).is_empty() {
                         return RuleOutcome::MissingFuzzyValue {
                             record: self.record_name(record),
                             identifiers: names,
@@ -303,6 +301,7 @@ impl Resolution {
                 if let Some((score, x, y)) = best
                     && score < threshold
                 {
+                    let (x, y) = if given[0] == a { (x, y) } else { (y, x) };
                     return RuleOutcome::BelowThreshold {
                         identifiers: names,
                         left_value: self.observed.values.get(x).to_owned(),
@@ -387,6 +386,10 @@ impl Resolution {
         ))
     }
 
+    fn value_texts(&self, values: &[u32]) -> Vec<String> {
+        values.iter().map(|&v| self.observed.values.get(v).to_owned()).collect()
+    }
+
     /// The distinct used values of a record over pooled identifiers, sorted.
     fn pooled(&self, record: u32, identifiers: &[usize]) -> Vec<u32> {
         let mut values: Vec<u32> =
@@ -450,7 +453,15 @@ impl Resolution {
     fn refused_pair(&self, index: u32) -> RefusedPair {
         let pair = self.pairs[index as usize];
         let note = &self.notes[pair.note as usize];
-        let sides = [self.side(pair.left), self.side(pair.right)];
+        // The values behind a refused merge are those of every part it would have joined: the records of all
+        // pairs refused by the same merge, with the profiles they ended in.
+        let mut sides: Vec<Vec<u32>> = vec![self.side(pair.left), self.side(pair.right)];
+        if pair.decision == Decision::MergeRefused {
+            for other in self.pairs.iter().filter(|p| p.rule == pair.rule && p.note == pair.note) {
+                sides.push(self.side(other.left));
+                sides.push(self.side(other.right));
+            }
+        }
         RefusedPair {
             left: self.record_name(pair.left),
             right: self.record_name(pair.right),

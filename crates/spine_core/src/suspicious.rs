@@ -171,7 +171,11 @@ impl Resolution {
             if refused[profile] > 0 {
                 reasons.push(Suspicion {
                     kind: SuspicionKind::RefusalsNearby,
-                    text: format!("{} candidate pairs touching it were refused by a guardrail", refused[profile]),
+                    text: if refused[profile] == 1 {
+                        "1 candidate pair touching it was refused by a guardrail".to_owned()
+                    } else {
+                        format!("{} candidate pairs touching it were refused by a guardrail", refused[profile])
+                    },
                 });
             }
             if !reasons.is_empty() {
