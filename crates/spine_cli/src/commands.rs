@@ -1,4 +1,4 @@
-//! The four commands: `validate`, `run`, `demo` and `evaluate`.
+//! The commands `validate`, `run` (with event stitching when the graph has event models), `demo` and `evaluate`.
 
 use crate::Outcome;
 use crate::input::{read_header, read_table, read_text};
@@ -98,17 +98,30 @@ pub fn run(graph_path: &Path, inputs: &RunInputs) -> Result<Outcome> {
     let previous = inputs.previous.as_deref().map(read_previous).transpose()?;
 
     let resolution = resolve::resolve(&settings, &tables[..profile_models], previous.as_ref(), &mut bars)?;
+    // Events are stitched to the profiles when the graph has event models (SPEC section 7).
+    let stitching = match &settings.events {
+        Some(_) => {
+            bars.stage("stitch events", 0);
+            Some(spine_core::events::stitch(&resolution, &tables[profile_models..])?)
+        }
+        None => None,
+    };
     drop(tables);
 
     std::fs::create_dir_all(&inputs.out)
         .with_context(|| format!("cannot create the output folder {}", inputs.out.display()))?;
-    let table_names = resolution.table_names();
+    let mut table_names = resolution.table_names();
+    let profile_tables = table_names.len();
+    table_names.extend(stitching.iter().flat_map(|s| s.table_names()));
     bars.stage("write tables", table_names.len() as u64);
-    for name in &table_names {
+    for (index, name) in table_names.iter().enumerate() {
         let path = inputs.out.join(format!("{name}.csv"));
         let write = || -> io::Result<()> {
             let mut out = BufWriter::with_capacity(1 << 20, File::create(&path)?);
-            resolution.write_table(name, &mut out)?;
+            match &stitching {
+                Some(stitching) if index >= profile_tables => stitching.write_table(name, &mut out)?,
+                _ => resolution.write_table(name, &mut out)?,
+            }
             out.flush()
         };
         write().with_context(|| format!("cannot write {}", path.display()))?;

@@ -513,3 +513,77 @@ impl Resolution {
         GuardrailBreach { guardrail: guardrail.to_owned(), name, count, limit, values }
     }
 }
+
+impl RuleOutcome {
+    /// The verdict as a sentence a person can read.
+    pub fn sentence(&self) -> String {
+        let name = |r: &RecordName| format!("{} {}", r.model, r.key);
+        let unusable = |values: &[ValueState]| {
+            if values.is_empty() {
+                "it maps no such value".to_owned()
+            } else {
+                let parts: Vec<String> = values
+                    .iter()
+                    .map(|v| {
+                        let detail = if v.detail.is_empty() { String::new() } else { format!(": {}", v.detail) };
+                        format!("{} '{}' is {}{detail}", v.identifier, v.raw_value, v.status)
+                    })
+                    .collect();
+                parts.join("; ")
+            }
+        };
+        let breaches = |list: &[GuardrailBreach]| {
+            let parts: Vec<String> = list
+                .iter()
+                .map(|b| match b.guardrail.as_str() {
+                    "max_profile_size" => format!("{} records, over max_profile_size {}", b.count, b.limit),
+                    "one_per_profile" => {
+                        format!("{} records of one_per_profile model {} ({})", b.count, b.name, b.values.join(", "))
+                    }
+                    _ => format!(
+                        "{} distinct {} values ({}), over conflict_limit {}",
+                        b.count,
+                        b.name,
+                        b.values.join(", "),
+                        b.limit
+                    ),
+                })
+                .collect();
+            parts.join("; ")
+        };
+        match self {
+            Self::Joined => "joined them".to_owned(),
+            Self::MissingValue { record, identifiers, values } => {
+                format!("no shared block: {} has no usable {identifiers} value ({})", name(record), unusable(values))
+            }
+            Self::NoSharedBlock { identifiers, left_values, right_values } => format!(
+                "no shared block: {identifiers} values differ ({} vs {})",
+                left_values.join(", "),
+                right_values.join(", ")
+            ),
+            Self::MissingFuzzyValue { record, identifiers, values } => {
+                format!("{} has no usable {identifiers} value to compare ({})", name(record), unusable(values))
+            }
+            Self::BelowThreshold { identifiers, left_value, right_value, score, threshold } => format!(
+                "{identifiers} '{left_value}' vs '{right_value}' scores {score}, under the threshold {threshold}"
+            ),
+            Self::SkippedBlock { records, max_block_size } => format!(
+                "their shared block holds {records} records, over max_block_size {max_block_size}, so it was not compared"
+            ),
+            Self::PairConflict { breaches: list } => format!("pair conflict: together they hold {}", breaches(list)),
+            Self::MergeRefused { left, right, breaches: list, .. } => format!(
+                "merge refused (pair {} - {}): the merged profile would hold {}",
+                name(left),
+                name(right),
+                breaches(list)
+            ),
+            Self::FrozenConflict { record, frozen_at_stage } => format!(
+                "{} became a conflict record at stage {frozen_at_stage} and takes part in no later stage",
+                name(record)
+            ),
+            Self::LinkedElsewhere { identifiers } => format!(
+                "they share a {identifiers} block but each was linked to another record, and their profiles did not join"
+            ),
+        }
+    }
+}
