@@ -23,6 +23,7 @@ use crate::standardize::{Standardized, blocked_reason, quarantine_reason, standa
 use crate::table::Table;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
+use std::fmt::Write as _;
 use std::io::{self, Write};
 
 /// The tables event stitching writes, in order.
@@ -136,7 +137,8 @@ pub struct Stitching {
     outcomes: Vec<Outcome>,
     /// Interned standardized values (stitched values).
     values: StrArena,
-    details: Vec<String>,
+    /// The detail text of each unstitched event.
+    texts: StrArena,
     /// Event indices sorted by model name, key, then input order.
     order: Vec<u32>,
     metrics: Vec<EventMetrics>,
@@ -271,7 +273,7 @@ pub fn stitch(resolution: &Resolution, events: &[Table]) -> Result<Stitching, Re
     let index = ProfileIndex::new(resolution, &wanted);
     let mut values = Interner::default();
     let mut details = Interner::default();
-    details.intern("");
+    let mut texts = StrArena::default();
     let mut caches: Vec<FxHashMap<&str, Cell>> = vec![FxHashMap::default(); identifier_count];
 
     let mut stitching = Stitching {
@@ -285,7 +287,7 @@ pub fn stitch(resolution: &Resolution, events: &[Table]) -> Result<Stitching, Re
         types: StrArena::default(),
         outcomes: Vec::new(),
         values: StrArena::default(),
-        details: Vec::new(),
+        texts: StrArena::default(),
         order: Vec::new(),
         metrics: Vec::new(),
     };
@@ -323,6 +325,13 @@ pub fn stitch(resolution: &Resolution, events: &[Table]) -> Result<Stitching, Re
             backfill_order.iter().filter_map(|&i| mapped.iter().find(|m| m.identifier == i)).collect();
 
         let mut carried = vec![false; identifier_count];
+        let mut ambiguous: Vec<String> = Vec::new();
+        let mut unknown: Vec<(usize, u32)> = Vec::new();
+        let mut blocked: Vec<(usize, u32, u32)> = Vec::new();
+        let mut invalid: Vec<(usize, &str, u32)> = Vec::new();
+        let mut holders: Vec<u32> = Vec::new();
+        let mut shared_values: Vec<u32> = Vec::new();
+        let mut text = String::new();
         for row in 0..table.len() {
             let event = index_u32(stitching.outcomes.len());
             stitching.event_model.push(index_u32(model_index));
@@ -338,10 +347,11 @@ pub fn stitch(resolution: &Resolution, events: &[Table]) -> Result<Stitching, Re
                     cell(settings, &index, &mut values, &mut details, &mut caches, $identifier, $raw)
                 };
             }
-            let mut ambiguous: Vec<String> = Vec::new();
-            let mut unknown: Vec<String> = Vec::new();
-            let mut blocked: Vec<String> = Vec::new();
-            let mut invalid: Vec<String> = Vec::new();
+            // Reasons are kept as indices and written out only for events left unstitched.
+            ambiguous.clear();
+            unknown.clear();
+            blocked.clear();
+            invalid.clear();
             let mut linked: Option<(u32, IdentifierId, u32)> = None;
             carried.fill(false);
             let mut any_used = false;
@@ -356,19 +366,9 @@ pub fn stitch(resolution: &Resolution, events: &[Table]) -> Result<Stitching, Re
                             only_anonymous &= is_anonymous[mapping.identifier];
                         }
                         Cell::Blocked(value, detail) if wanted[mapping.identifier] || is_anonymous[mapping.identifier] => {
-                            blocked.push(format!(
-                                "{} {}: {}",
-                                settings.identifiers[mapping.identifier].name,
-                                values.arena.get(value),
-                                details.arena.get(detail)
-                            ));
+                            blocked.push((mapping.identifier, value, detail));
                         }
-                        Cell::Invalid(detail) => invalid.push(format!(
-                            "{} '{}': {}",
-                            settings.identifiers[mapping.identifier].name,
-                            raw,
-                            details.arena.get(detail)
-                        )),
+                        Cell::Invalid(detail) => invalid.push((mapping.identifier, raw, detail)),
                         _ => {}
                     }
                 }
@@ -376,12 +376,12 @@ pub fn stitch(resolution: &Resolution, events: &[Table]) -> Result<Stitching, Re
             for mapping in &tried {
                 let name = &settings.identifiers[mapping.identifier].name;
                 let mut found: Option<(u32, u32)> = None;
-                let mut holders: Vec<u32> = Vec::new();
-                let mut shared_values: Vec<u32> = Vec::new();
+                holders.clear();
+                shared_values.clear();
                 for &c in &mapping.columns {
                     let Cell::Used(value, hit) = look!(mapping.identifier, table.cell(row, c)) else { continue };
                     match hit {
-                        Holders::None => unknown.push(format!("no profile holds {name} {}", values.arena.get(value))),
+                        Holders::None => unknown.push((mapping.identifier, value)),
                         Holders::One(profile) => {
                             if found.is_none() {
                                 found = Some((profile, value));
@@ -436,29 +436,46 @@ pub fn stitch(resolution: &Resolution, events: &[Table]) -> Result<Stitching, Re
                     if policy.backfill && any_used && only_anonymous && !backfilled.is_empty() {
                         backfill_candidates.push(event);
                     }
-                    let (reason, parts) = if !ambiguous.is_empty() {
-                        (UnstitchedReason::Ambiguous, ambiguous)
+                    text.clear();
+                    let name = |identifier: usize| settings.identifiers[identifier].name.as_str();
+                    let reason = if !ambiguous.is_empty() {
+                        text.push_str(&ambiguous.join("; "));
+                        UnstitchedReason::Ambiguous
                     } else if !unknown.is_empty() {
-                        (UnstitchedReason::UnknownIdentifier, unknown)
+                        for (at, &(identifier, value)) in unknown.iter().enumerate() {
+                            separate(&mut text, at);
+                            let _ = write!(text, "no profile holds {} {}", name(identifier), values.arena.get(value));
+                        }
+                        UnstitchedReason::UnknownIdentifier
                     } else if !blocked.is_empty() {
-                        (UnstitchedReason::BlockedValue, blocked)
+                        for (at, &(identifier, value, detail)) in blocked.iter().enumerate() {
+                            separate(&mut text, at);
+                            let _ = write!(
+                                text,
+                                "{} {}: {}",
+                                name(identifier),
+                                values.arena.get(value),
+                                details.arena.get(detail)
+                            );
+                        }
+                        UnstitchedReason::BlockedValue
                     } else if any_used {
                         // Used values of identifiers that are only anonymous (not in `priority`).
-                        let names: Vec<&str> = mapped
-                            .iter()
-                            .filter(|m| carried[m.identifier])
-                            .map(|m| settings.identifiers[m.identifier].name.as_str())
-                            .collect();
-                        (
-                            UnstitchedReason::UnknownIdentifier,
-                            vec![format!("{} is not in events.priority", names.join(", "))],
-                        )
+                        let names: Vec<&str> =
+                            mapped.iter().filter(|m| carried[m.identifier]).map(|m| name(m.identifier)).collect();
+                        let _ = write!(text, "{} is not in events.priority", names.join(", "));
+                        UnstitchedReason::UnknownIdentifier
                     } else if !invalid.is_empty() {
-                        (UnstitchedReason::NoIdentifier, invalid)
+                        for (at, &(identifier, raw, detail)) in invalid.iter().enumerate() {
+                            separate(&mut text, at);
+                            let _ = write!(text, "{} '{raw}': {}", name(identifier), details.arena.get(detail));
+                        }
+                        UnstitchedReason::NoIdentifier
                     } else {
-                        (UnstitchedReason::NoIdentifier, vec!["every identifier cell is empty".to_owned()])
+                        text.push_str("every identifier cell is empty");
+                        UnstitchedReason::NoIdentifier
                     };
-                    Outcome::Unstitched { reason, detail: details.intern(&parts.join("; ")) }
+                    Outcome::Unstitched { reason, detail: texts.push(&text) }
                 }
             };
             stitching.outcomes.push(outcome);
@@ -546,27 +563,29 @@ pub fn stitch(resolution: &Resolution, events: &[Table]) -> Result<Stitching, Re
                     value,
                 };
             } else if !ambiguous.is_empty() {
-                *outcome =
-                    Outcome::Unstitched { reason: UnstitchedReason::Ambiguous, detail: details.intern(&ambiguous.join("; ")) };
+                *outcome = Outcome::Unstitched { reason: UnstitchedReason::Ambiguous, detail: texts.push(&ambiguous.join("; ")) };
             } else if let Outcome::Unstitched { detail, .. } = *outcome {
                 let within = policy.lifetime_days.map_or(String::new(), |days| format!(" within {days} days"));
                 let text = format!(
                     "{}; no event stitched by a stronger identifier carries its anonymous value{within}",
-                    details.arena.get(detail)
+                    texts.get(detail)
                 );
-                *outcome = Outcome::Unstitched { reason: UnstitchedReason::UnknownIdentifier, detail: details.intern(&text) };
+                *outcome = Outcome::Unstitched { reason: UnstitchedReason::UnknownIdentifier, detail: texts.push(&text) };
             }
         }
     }
 
     stitching.values = values.arena;
-    let detail_count = details.map.len();
-    stitching.details = (0..index_u32(detail_count)).map(|i| details.arena.get(i).to_owned()).collect();
+    stitching.texts = texts;
     let mut order: Vec<u32> = (0..index_u32(stitching.outcomes.len())).collect();
-    order.sort_by(|&a, &b| {
+    let compare = |&a: &u32, &b: &u32| {
         let model = |e: u32| stitching.models[stitching.event_model[e as usize] as usize].as_str();
         model(a).cmp(model(b)).then_with(|| stitching.keys.get(a).cmp(stitching.keys.get(b))).then(a.cmp(&b))
-    });
+    };
+    // Event files are often already in key order; checking first saves the sort.
+    if !order.is_sorted_by(|a, b| compare(a, b).is_le()) {
+        order.sort_unstable_by(compare);
+    }
     stitching.order = order;
     stitching.metrics = metrics(&stitching, settings, &carried_counts);
     Ok(stitching)
@@ -618,6 +637,13 @@ fn nanos_between(a: Instant, b: Instant) -> i128 {
 /// The index of a model's first event (events are stored model by model).
 fn first_event_of(event_model: &[u32], model: usize) -> usize {
     event_model.partition_point(|&m| (m as usize) < model)
+}
+
+/// Starts the next part of a detail text.
+fn separate(text: &mut String, at: usize) {
+    if at > 0 {
+        text.push_str("; ");
+    }
 }
 
 fn join_ids(ids: &[String], profiles: &[u32]) -> String {
@@ -727,7 +753,7 @@ impl Stitching {
                 model: &self.models[self.event_model[event as usize] as usize],
                 event_key: self.keys.get(event),
                 reason,
-                detail: &self.details[detail as usize],
+                detail: self.texts.get(detail),
             }),
             Outcome::Linked { .. } => None,
         })
