@@ -298,6 +298,10 @@ pub fn stitch(resolution: &Resolution, events: &[Table]) -> Result<Stitching, Re
     let mut sources: FxHashMap<(u32, u32), Vec<(Option<Instant>, u32)>> = FxHashMap::default();
     // Events of each model carrying a used value of each identifier.
     let mut carried_counts = vec![vec![0u64; identifier_count]; policy.models.len()];
+    let total: usize = events.iter().map(Table::len).sum();
+    stitching.event_model.reserve(total);
+    stitching.outcomes.reserve(total);
+    instants.reserve(total);
 
     for (model_index, (model, table)) in policy.models.iter().zip(events).enumerate() {
         let column = |name: &str| {
@@ -332,6 +336,7 @@ pub fn stitch(resolution: &Resolution, events: &[Table]) -> Result<Stitching, Re
         let mut holders: Vec<u32> = Vec::new();
         let mut shared_values: Vec<u32> = Vec::new();
         let mut text = String::new();
+        let mut cells: Vec<(usize, Cell)> = Vec::new();
         for row in 0..table.len() {
             let event = index_u32(stitching.outcomes.len());
             stitching.event_model.push(index_u32(model_index));
@@ -356,10 +361,14 @@ pub fn stitch(resolution: &Resolution, events: &[Table]) -> Result<Stitching, Re
             carried.fill(false);
             let mut any_used = false;
             let mut only_anonymous = true;
+            // Each cell is looked up once; the priority loop and the backfill sources reuse the results.
+            cells.clear();
             for mapping in &mapped {
                 for &c in &mapping.columns {
                     let raw = table.cell(row, c);
-                    match look!(mapping.identifier, raw) {
+                    let found = look!(mapping.identifier, raw);
+                    cells.push((mapping.identifier, found));
+                    match found {
                         Cell::Used(..) => {
                             any_used = true;
                             carried[mapping.identifier] = true;
@@ -378,8 +387,11 @@ pub fn stitch(resolution: &Resolution, events: &[Table]) -> Result<Stitching, Re
                 let mut found: Option<(u32, u32)> = None;
                 holders.clear();
                 shared_values.clear();
-                for &c in &mapping.columns {
-                    let Cell::Used(value, hit) = look!(mapping.identifier, table.cell(row, c)) else { continue };
+                for &(identifier, looked) in &cells {
+                    let Cell::Used(value, hit) = looked else { continue };
+                    if identifier != mapping.identifier {
+                        continue;
+                    }
                     match hit {
                         Holders::None => unknown.push((mapping.identifier, value)),
                         Holders::One(profile) => {
@@ -420,10 +432,10 @@ pub fn stitch(resolution: &Resolution, events: &[Table]) -> Result<Stitching, Re
                 Some((profile, identifier, value)) => {
                     if !is_anonymous[identifier] {
                         for mapping in &backfilled {
-                            for &c in &mapping.columns {
-                                if let Cell::Used(anonymous, _) = look!(mapping.identifier, table.cell(row, c)) {
+                            for &(identifier, found) in &cells {
+                                if let (true, Cell::Used(anonymous, _)) = (identifier == mapping.identifier, found) {
                                     sources
-                                        .entry((index_u32(mapping.identifier), anonymous))
+                                        .entry((index_u32(identifier), anonymous))
                                         .or_default()
                                         .push((instant, profile));
                                 }

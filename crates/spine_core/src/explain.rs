@@ -168,12 +168,23 @@ impl Resolution {
         let position = |record: u32| members.binary_search(&record).ok();
         let mut chain = Vec::new();
         let mut refusals = Vec::new();
-        for index in self.pairs_in_output_order() {
+        // Only the pairs touching the profile, in `match_pairs` order (stage, left model, left key, right model,
+        // right key), so a large run is scanned once and only a few pairs are sorted.
+        let ranks = self.model_name_ranks();
+        let mut touching: Vec<u32> = (0..crate::resolve::index_u32(self.pairs.len()))
+            .filter(|&index| {
+                let pair = &self.pairs[index as usize];
+                [pair.left, pair.right].iter().any(|&r| self.profiles.of_record[r as usize] == profile)
+            })
+            .collect();
+        touching.sort_unstable_by_key(|&index| {
+            let pair = &self.pairs[index as usize];
+            let at = |record: u32| (ranks[self.records.model_of(record)], record);
+            (pair.rule, at(pair.left), at(pair.right))
+        });
+        for index in touching {
             let pair = &self.pairs[index as usize];
             let (left, right) = (position(pair.left), position(pair.right));
-            if left.is_none() && right.is_none() {
-                continue;
-            }
             match (pair.decision, left, right) {
                 (Decision::Accepted, Some(l), Some(r)) => {
                     let (a, b) = (find(&mut local, l), find(&mut local, r));
