@@ -40,6 +40,14 @@ fn embedded() -> Vec<(&'static str, cases::Files)> {
             "snapshot.txt",
         ),
         case!(
+            "explain_suspicious_profiles",
+            "graph.json",
+            "models/crm.csv",
+            "explain.json",
+            "expected/explain.json",
+            "snapshot.txt",
+        ),
+        case!(
             "diff_merge_split_move",
             "graph.json",
             "graph_after.json",
