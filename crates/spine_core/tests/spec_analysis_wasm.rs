@@ -32,6 +32,16 @@ fn embedded() -> Vec<(&'static str, cases::Files)> {
             "snapshot.txt",
         ),
         case!(
+            "events_ambiguous_anonymous_no_lifetime",
+            "graph.json",
+            "models/app.csv",
+            "models/app_events.csv",
+            "expected/identity_event_links.csv",
+            "expected/identity_unstitched_events.csv",
+            "expected/identity_event_metrics.csv",
+            "snapshot.txt",
+        ),
+        case!(
             "explain_chain_and_non_matches",
             "graph.json",
             "models/crm.csv",
