@@ -34,29 +34,42 @@ fn resolve_folder(graph_path: &Path, data: &Path) -> Result<Resolution> {
     let mut shape = DataShape::default();
     for model in &graph.models {
         let path = data.join(format!("{}.csv", model.name));
-        let table = read_table(&path).with_context(|| format!("cannot load model `{}`", model.name))?;
-        shape.models.insert(model.name.clone(), table.columns.clone());
+        let table =
+            read_table(&path).with_context(|| format!("cannot load model `{}`", model.name))?;
+        shape
+            .models
+            .insert(model.name.clone(), table.columns.clone());
         tables.push(table);
     }
     // Event models are checked against their files when present; without them, against nothing.
     let mut graph = graph;
     if let Some(events) = &graph.events {
-        let missing = events.models.iter().any(|m| !data.join(format!("{}.csv", m.name)).exists());
+        let missing = events
+            .models
+            .iter()
+            .any(|m| !data.join(format!("{}.csv", m.name)).exists());
         if missing {
             graph.events = None;
         } else {
             for model in &events.models {
                 let path = data.join(format!("{}.csv", model.name));
-                shape.models.insert(model.name.clone(), crate::input::read_header(&path)?);
+                shape
+                    .models
+                    .insert(model.name.clone(), crate::input::read_header(&path)?);
             }
         }
     }
-    let settings = validate::validate(&graph, Some(&shape)).map_err(|problems| invalid(graph_path, &problems))?;
+    let settings = validate::validate(&graph, Some(&shape))
+        .map_err(|problems| invalid(graph_path, &problems))?;
     Ok(resolve::resolve(&settings, &tables, None, &mut NoProgress)?)
 }
 
 fn invalid(graph: &Path, problems: &[validate::Diagnostic]) -> anyhow::Error {
-    let mut text = format!("{}: the identity graph is not valid ({} problems):", graph.display(), problems.len());
+    let mut text = format!(
+        "{}: the identity graph is not valid ({} problems):",
+        graph.display(),
+        problems.len()
+    );
     for problem in problems {
         text.push_str(&format!("\n  {}: {problem}", graph.display()));
     }
@@ -100,14 +113,31 @@ fn name(record: &RecordName) -> String {
 
 fn write_profile(out: &mut dyn Write, explained: &ProfileExplanation) -> io::Result<()> {
     let records: Vec<String> = explained.records.iter().map(name).collect();
-    let kept = if explained.conflict { ", a conflict part kept with on_conflict: keep" } else { "" };
-    writeln!(out, "Profile {} ({} records{kept}): {}", explained.profile_id, records.len(), records.join(", "))?;
+    let kept = if explained.conflict {
+        ", a conflict part kept with on_conflict: keep"
+    } else {
+        ""
+    };
+    writeln!(
+        out,
+        "Profile {} ({} records{kept}): {}",
+        explained.profile_id,
+        records.len(),
+        records.join(", ")
+    )?;
     if explained.chain.is_empty() {
         writeln!(out, "No accepted pair: the profile is one record.")?;
     } else {
-        writeln!(out, "Accepted pairs that joined its records, earliest stage first:")?;
+        writeln!(
+            out,
+            "Accepted pairs that joined its records, earliest stage first:"
+        )?;
         for link in &explained.chain {
-            let scores: Vec<String> = link.scores.iter().map(|s| format!("{}={}", s.identifiers, s.score)).collect();
+            let scores: Vec<String> = link
+                .scores
+                .iter()
+                .map(|s| format!("{}={}", s.identifiers, s.score))
+                .collect();
             writeln!(
                 out,
                 "  stage {} ({}): {} - {}  [{}]",
@@ -128,7 +158,11 @@ fn write_profile(out: &mut dyn Write, explained: &ProfileExplanation) -> io::Res
                 .filter(|b| !b.values.is_empty())
                 .map(|b| format!("{} values {}", b.name, b.values.join(", ")))
                 .collect();
-            let values = if values.is_empty() { String::new() } else { format!(" ({})", values.join("; ")) };
+            let values = if values.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", values.join("; "))
+            };
             writeln!(
                 out,
                 "  stage {} ({}): {} - {} {}: {}{values}",
@@ -149,13 +183,28 @@ fn write_records(out: &mut dyn Write, explained: &NonMatchExplanation) -> io::Re
         Some(id) => format!("{} {} ({}, profile {id})", s.model, s.key, s.status),
         None => format!("{} {} ({})", s.model, s.key, s.status),
     };
-    let verdict = if explained.same_profile { "are in the same profile" } else { "are not in one profile" };
-    writeln!(out, "{} and {} {verdict}.", state(&explained.left), state(&explained.right))?;
+    let verdict = if explained.same_profile {
+        "are in the same profile"
+    } else {
+        "are not in one profile"
+    };
+    writeln!(
+        out,
+        "{} and {} {verdict}.",
+        state(&explained.left),
+        state(&explained.right)
+    )?;
     if explained.rules.is_empty() {
         writeln!(out, "A record was set aside at load, so no rule saw it.")?;
     }
     for rule in &explained.rules {
-        writeln!(out, "  stage {} ({}): {}", rule.stage, rule.rule, rule.outcome.sentence())?;
+        writeln!(
+            out,
+            "  stage {} ({}): {}",
+            rule.stage,
+            rule.rule,
+            rule.outcome.sentence()
+        )?;
     }
     Ok(())
 }
@@ -178,18 +227,36 @@ fn write_diff(out: &mut dyn Write, d: &Diff) -> io::Result<()> {
     writeln!(
         out,
         "Profiles: {} before, {} after; {} unchanged, {} merged, {} split; {} records moved; {} records changed status.",
-        c.profiles_before, c.profiles_after, c.unchanged, c.merged, c.split, c.moved_records, c.status_changes
+        c.profiles_before,
+        c.profiles_after,
+        c.unchanged,
+        c.merged,
+        c.split,
+        c.moved_records,
+        c.status_changes
     )?;
     if !d.merged.is_empty() {
         writeln!(out, "Merged (after <- before):")?;
         for m in &d.merged {
-            writeln!(out, "  {} <- {} ({} records)", m.after, m.before.join(", "), m.records)?;
+            writeln!(
+                out,
+                "  {} <- {} ({} records)",
+                m.after,
+                m.before.join(", "),
+                m.records
+            )?;
         }
     }
     if !d.split.is_empty() {
         writeln!(out, "Split (before -> after):")?;
         for s in &d.split {
-            writeln!(out, "  {} -> {} ({} records)", s.before, s.after.join(", "), s.records)?;
+            writeln!(
+                out,
+                "  {} -> {} ({} records)",
+                s.before,
+                s.after.join(", "),
+                s.records
+            )?;
         }
     }
     if !d.moved.is_empty() {
@@ -212,7 +279,11 @@ pub fn subject(profile: Option<String>, records: Vec<String>) -> Result<Subject>
     match (profile, records.as_slice()) {
         (Some(id), []) => Ok(Subject::Profile(id)),
         (None, [left, right]) => Ok(Subject::Records(left.clone(), right.clone())),
-        (Some(_), _) => bail!("give either --profile ID or --records MODEL:KEY MODEL:KEY, not both"),
-        (None, _) => bail!("give --profile ID, or --records with two records (MODEL:KEY MODEL:KEY)"),
+        (Some(_), _) => {
+            bail!("give either --profile ID or --records MODEL:KEY MODEL:KEY, not both")
+        }
+        (None, _) => {
+            bail!("give --profile ID, or --records with two records (MODEL:KEY MODEL:KEY)")
+        }
     }
 }

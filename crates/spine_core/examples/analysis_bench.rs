@@ -10,12 +10,18 @@ use spine_core::{NoProgress, Table, parse_csv};
 use std::time::Instant;
 
 fn main() {
-    let mut args = std::env::args().skip(1).map(|a| a.parse::<usize>().expect("counts are whole numbers"));
+    let mut args = std::env::args()
+        .skip(1)
+        .map(|a| a.parse::<usize>().expect("counts are whole numbers"));
     let records = args.next().unwrap_or(100_000);
     let events = args.next().unwrap_or(1_000_000);
 
     let set = synthetic(records, 1);
-    let tables: Vec<Table> = set.models.iter().map(|f| parse_csv(&f.name, f.text.as_bytes()).unwrap()).collect();
+    let tables: Vec<Table> = set
+        .models
+        .iter()
+        .map(|f| parse_csv(&f.name, f.text.as_bytes()).unwrap())
+        .collect();
     let source = &set.events[0];
     let mut lines = source.text.lines();
     let header = lines.next().unwrap_or_default();
@@ -32,13 +38,18 @@ fn main() {
     let event_table = parse_csv(&source.name, text.as_bytes()).unwrap();
     let mut shape = DataShape::default();
     for table in tables.iter().chain(std::iter::once(&event_table)) {
-        shape.models.insert(table.name.clone(), table.columns.clone());
+        shape
+            .models
+            .insert(table.name.clone(), table.columns.clone());
     }
     let settings = load_settings(&set.graph_json, Some(&shape)).expect("the demo graph is valid");
 
     let started = Instant::now();
     let resolution = resolve(&settings, &tables, None, &mut NoProgress).unwrap();
-    println!("resolve {records} records: {:.3} s", started.elapsed().as_secs_f64());
+    println!(
+        "resolve {records} records: {:.3} s",
+        started.elapsed().as_secs_f64()
+    );
 
     let started = Instant::now();
     let stitching = stitch(&resolution, std::slice::from_ref(&event_table)).unwrap();
@@ -54,9 +65,15 @@ fn main() {
     for name in stitching.table_names() {
         stitching.write_table(name, &mut sink).unwrap();
     }
-    println!("write the event tables: {:.3} s", started.elapsed().as_secs_f64());
+    println!(
+        "write the event tables: {:.3} s",
+        started.elapsed().as_secs_f64()
+    );
 
-    let largest = resolution.profiles().max_by_key(|p| p.records.len()).map(|p| (p.id.to_owned(), p.records.len()));
+    let largest = resolution
+        .profiles()
+        .max_by_key(|p| p.records.len())
+        .map(|p| (p.id.to_owned(), p.records.len()));
     if let Some((id, size)) = largest {
         let started = Instant::now();
         let explained = resolution.explain_profile(&id).unwrap();
@@ -69,5 +86,9 @@ fn main() {
     }
     let started = Instant::now();
     let suspicious = resolution.suspicious_profiles();
-    println!("rank {} suspicious profiles: {:.3} s", suspicious.len(), started.elapsed().as_secs_f64());
+    println!(
+        "rank {} suspicious profiles: {:.3} s",
+        suspicious.len(),
+        started.elapsed().as_secs_f64()
+    );
 }

@@ -94,12 +94,21 @@ fn places(run: &Resolution) -> BTreeMap<(&str, &str), Place<'_>> {
     for record in run.records_by_name() {
         out.insert(
             (run.model_name(record), run.records.key(record)),
-            Place { profile: run.profiles.of_record[record as usize], status: run.status[record as usize].as_str() },
+            Place {
+                profile: run.profiles.of_record[record as usize],
+                status: run.status[record as usize].as_str(),
+            },
         );
     }
     for bad in &run.bad {
-        out.entry((run.settings.models[bad.model].name.as_str(), bad.key.as_str()))
-            .or_insert(Place { profile: NONE, status: bad.reason.as_str() });
+        out.entry((
+            run.settings.models[bad.model].name.as_str(),
+            bad.key.as_str(),
+        ))
+        .or_insert(Place {
+            profile: NONE,
+            status: bad.reason.as_str(),
+        });
     }
     out
 }
@@ -108,7 +117,10 @@ fn places(run: &Resolution) -> BTreeMap<(&str, &str), Place<'_>> {
 pub fn diff(before: &Resolution, after: &Resolution) -> Diff {
     let a = places(before);
     let b = places(after);
-    let absent = Place { profile: NONE, status: "absent" };
+    let absent = Place {
+        profile: NONE,
+        status: "absent",
+    };
     let mut keys: Vec<(&str, &str)> = a.keys().chain(b.keys()).copied().collect();
     keys.sort_unstable();
     keys.dedup();
@@ -118,7 +130,13 @@ pub fn diff(before: &Resolution, after: &Resolution) -> Diff {
     let mut diff = Diff::default();
     let rows: Vec<((&str, &str), Place<'_>, Place<'_>)> = keys
         .iter()
-        .map(|key| (*key, a.get(key).copied().unwrap_or(absent), b.get(key).copied().unwrap_or(absent)))
+        .map(|key| {
+            (
+                *key,
+                a.get(key).copied().unwrap_or(absent),
+                b.get(key).copied().unwrap_or(absent),
+            )
+        })
         .collect();
     for (key, x, y) in &rows {
         if x.status != y.status {
@@ -147,8 +165,17 @@ pub fn diff(before: &Resolution, after: &Resolution) -> Diff {
     let successor: BTreeMap<u32, u32> = targets
         .iter()
         .map(|(&p, list)| {
-            let rank = |&(q, n): &(u32, u64)| (n, before.profiles.ids[p as usize] == after.profiles.ids[q as usize], std::cmp::Reverse(q));
-            let best = list.iter().max_by_key(|entry| rank(entry)).map_or(NONE, |&(q, _)| q);
+            let rank = |&(q, n): &(u32, u64)| {
+                (
+                    n,
+                    before.profiles.ids[p as usize] == after.profiles.ids[q as usize],
+                    std::cmp::Reverse(q),
+                )
+            };
+            let best = list
+                .iter()
+                .max_by_key(|entry| rank(entry))
+                .map_or(NONE, |&(q, _)| q);
             (p, best)
         })
         .collect();
@@ -174,7 +201,11 @@ pub fn diff(before: &Resolution, after: &Resolution) -> Diff {
             && *n == size
             && after.profiles.members(*q).len() as u64 == size
         {
-            diff.unchanged.push(UnchangedProfile { before: before_id(p), after: after_id(*q), records: size });
+            diff.unchanged.push(UnchangedProfile {
+                before: before_id(p),
+                after: after_id(*q),
+                records: size,
+            });
         }
     }
     for (&q, list) in &sources {

@@ -17,7 +17,10 @@
 //!   `blocked_value`, then `no_identifier` (empty or invalid values only).
 //! - Event rows are not deduplicated by key; rows are sorted by model, event key, then file line.
 
-use crate::resolve::{Instant, NONE, ObservationStatus, Resolution, ResolveError, StrArena, index_u32, parse_order, ratio4};
+use crate::resolve::{
+    Instant, NONE, ObservationStatus, Resolution, ResolveError, StrArena, index_u32, parse_order,
+    ratio4,
+};
 use crate::settings::{IdentifierId, Settings};
 use crate::standardize::{Standardized, blocked_reason, quarantine_reason, standardize};
 use crate::table::Table;
@@ -27,7 +30,11 @@ use std::fmt::Write as _;
 use std::io::{self, Write};
 
 /// The tables event stitching writes, in order.
-pub const EVENT_TABLES: [&str; 3] = ["identity_event_links", "identity_unstitched_events", "identity_event_metrics"];
+pub const EVENT_TABLES: [&str; 3] = [
+    "identity_event_links",
+    "identity_unstitched_events",
+    "identity_event_metrics",
+];
 
 /// How a stitched event found its profile.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -118,8 +125,16 @@ pub struct EventMetrics {
 
 #[derive(Debug, Clone, Copy)]
 enum Outcome {
-    Linked { profile: u32, status: LinkStatus, identifier: u32, value: u32 },
-    Unstitched { reason: UnstitchedReason, detail: u32 },
+    Linked {
+        profile: u32,
+        status: LinkStatus,
+        identifier: u32,
+        value: u32,
+    },
+    Unstitched {
+        reason: UnstitchedReason,
+        detail: u32,
+    },
 }
 
 /// The stitched and unstitched events of every event model.
@@ -197,10 +212,15 @@ impl<'r> ProfileIndex<'r> {
                 continue;
             }
             for observation in observed.of_record(record) {
-                if observation.status != ObservationStatus::Used || !wanted[observation.identifier as usize] {
+                if observation.status != ObservationStatus::Used
+                    || !wanted[observation.identifier as usize]
+                {
                     continue;
                 }
-                let key = (observation.identifier, observed.values.get(observation.value));
+                let key = (
+                    observation.identifier,
+                    observed.values.get(observation.value),
+                );
                 let entry = holders.entry(key).or_insert(Holders::One(profile));
                 match *entry {
                     Holders::One(other) if other != profile => {
@@ -222,7 +242,11 @@ impl<'r> ProfileIndex<'r> {
             .iter()
             .map(|q| ((q.identifier, observed.values.get(q.value)), q.records))
             .collect();
-        Self { holders, shared, quarantined }
+        Self {
+            holders,
+            shared,
+            quarantined,
+        }
     }
 }
 
@@ -266,9 +290,19 @@ pub fn stitch(resolution: &Resolution, events: &[Table]) -> Result<Stitching, Re
         is_anonymous[identifier] = true;
     }
     // Backfill tries anonymous identifiers in priority order, then those `priority` does not list.
-    let mut backfill_order: Vec<IdentifierId> =
-        policy.priority.iter().copied().filter(|&i| is_anonymous[i]).collect();
-    backfill_order.extend(policy.anonymous.iter().copied().filter(|i| !policy.priority.contains(i)));
+    let mut backfill_order: Vec<IdentifierId> = policy
+        .priority
+        .iter()
+        .copied()
+        .filter(|&i| is_anonymous[i])
+        .collect();
+    backfill_order.extend(
+        policy
+            .anonymous
+            .iter()
+            .copied()
+            .filter(|i| !policy.priority.contains(i)),
+    );
 
     let index = ProfileIndex::new(resolution, &wanted);
     let mut values = Interner::default();
@@ -279,7 +313,11 @@ pub fn stitch(resolution: &Resolution, events: &[Table]) -> Result<Stitching, Re
     let mut stitching = Stitching {
         id_column: settings.id_column.clone(),
         models: policy.models.iter().map(|m| m.name.clone()).collect(),
-        identifiers: settings.identifiers.iter().map(|i| i.name.clone()).collect(),
+        identifiers: settings
+            .identifiers
+            .iter()
+            .map(|i| i.name.clone())
+            .collect(),
         profile_ids: resolution.profiles.ids.clone(),
         event_model: Vec::new(),
         keys: StrArena::default(),
@@ -310,7 +348,10 @@ pub fn stitch(resolution: &Resolution, events: &[Table]) -> Result<Stitching, Re
                     &table.name,
                     1,
                     name,
-                    format!("event model '{}' maps this column but the file has no such column", model.name),
+                    format!(
+                        "event model '{}' maps this column but the file has no such column",
+                        model.name
+                    ),
                 )
             })
         };
@@ -319,14 +360,26 @@ pub fn stitch(resolution: &Resolution, events: &[Table]) -> Result<Stitching, Re
         let type_column = model.event_type.as_deref().map(column).transpose()?;
         let mut mapped: Vec<Mapped> = Vec::with_capacity(model.identifiers.len());
         for mapping in &model.identifiers {
-            let columns = mapping.columns.iter().map(|c| column(c)).collect::<Result<Vec<_>, _>>()?;
-            mapped.push(Mapped { identifier: mapping.identifier, columns });
+            let columns = mapping
+                .columns
+                .iter()
+                .map(|c| column(c))
+                .collect::<Result<Vec<_>, _>>()?;
+            mapped.push(Mapped {
+                identifier: mapping.identifier,
+                columns,
+            });
         }
         // Priority identifiers this model maps, in priority order.
-        let tried: Vec<&Mapped> =
-            policy.priority.iter().filter_map(|&i| mapped.iter().find(|m| m.identifier == i)).collect();
-        let backfilled: Vec<&Mapped> =
-            backfill_order.iter().filter_map(|&i| mapped.iter().find(|m| m.identifier == i)).collect();
+        let tried: Vec<&Mapped> = policy
+            .priority
+            .iter()
+            .filter_map(|&i| mapped.iter().find(|m| m.identifier == i))
+            .collect();
+        let backfilled: Vec<&Mapped> = backfill_order
+            .iter()
+            .filter_map(|&i| mapped.iter().find(|m| m.identifier == i))
+            .collect();
 
         let mut carried = vec![false; identifier_count];
         let mut ambiguous: Vec<String> = Vec::new();
@@ -343,13 +396,23 @@ pub fn stitch(resolution: &Resolution, events: &[Table]) -> Result<Stitching, Re
             stitching.keys.push(table.cell(row, key_column));
             let raw_time = table.cell(row, time_column);
             stitching.timestamps.push(raw_time);
-            stitching.types.push(type_column.map_or("", |c| table.cell(row, c)));
+            stitching
+                .types
+                .push(type_column.map_or("", |c| table.cell(row, c)));
             let instant = parse_order(raw_time);
             instants.push(instant);
 
             macro_rules! look {
                 ($identifier:expr, $raw:expr) => {
-                    cell(settings, &index, &mut values, &mut details, &mut caches, $identifier, $raw)
+                    cell(
+                        settings,
+                        &index,
+                        &mut values,
+                        &mut details,
+                        &mut caches,
+                        $identifier,
+                        $raw,
+                    )
                 };
             }
             // Reasons are kept as indices and written out only for events left unstitched.
@@ -374,7 +437,9 @@ pub fn stitch(resolution: &Resolution, events: &[Table]) -> Result<Stitching, Re
                             carried[mapping.identifier] = true;
                             only_anonymous &= is_anonymous[mapping.identifier];
                         }
-                        Cell::Blocked(value, detail) if wanted[mapping.identifier] || is_anonymous[mapping.identifier] => {
+                        Cell::Blocked(value, detail)
+                            if wanted[mapping.identifier] || is_anonymous[mapping.identifier] =>
+                        {
                             blocked.push((mapping.identifier, value, detail));
                         }
                         Cell::Invalid(detail) => invalid.push((mapping.identifier, raw, detail)),
@@ -388,7 +453,9 @@ pub fn stitch(resolution: &Resolution, events: &[Table]) -> Result<Stitching, Re
                 holders.clear();
                 shared_values.clear();
                 for &(identifier, looked) in &cells {
-                    let Cell::Used(value, hit) = looked else { continue };
+                    let Cell::Used(value, hit) = looked else {
+                        continue;
+                    };
                     if identifier != mapping.identifier {
                         continue;
                     }
@@ -416,7 +483,8 @@ pub fn stitch(resolution: &Resolution, events: &[Table]) -> Result<Stitching, Re
                     }
                     (0, _) => {}
                     _ => {
-                        let mut texts: Vec<&str> = shared_values.iter().map(|&v| values.arena.get(v)).collect();
+                        let mut texts: Vec<&str> =
+                            shared_values.iter().map(|&v| values.arena.get(v)).collect();
                         texts.sort_unstable();
                         texts.dedup();
                         ambiguous.push(format!(
@@ -433,7 +501,9 @@ pub fn stitch(resolution: &Resolution, events: &[Table]) -> Result<Stitching, Re
                     if !is_anonymous[identifier] {
                         for mapping in &backfilled {
                             for &(identifier, found) in &cells {
-                                if let (true, Cell::Used(anonymous, _)) = (identifier == mapping.identifier, found) {
+                                if let (true, Cell::Used(anonymous, _)) =
+                                    (identifier == mapping.identifier, found)
+                                {
                                     sources
                                         .entry((index_u32(identifier), anonymous))
                                         .or_default()
@@ -442,7 +512,12 @@ pub fn stitch(resolution: &Resolution, events: &[Table]) -> Result<Stitching, Re
                             }
                         }
                     }
-                    Outcome::Linked { profile, status: LinkStatus::Stitched, identifier: index_u32(identifier), value }
+                    Outcome::Linked {
+                        profile,
+                        status: LinkStatus::Stitched,
+                        identifier: index_u32(identifier),
+                        value,
+                    }
                 }
                 None => {
                     if policy.backfill && any_used && only_anonymous && !backfilled.is_empty() {
@@ -456,7 +531,12 @@ pub fn stitch(resolution: &Resolution, events: &[Table]) -> Result<Stitching, Re
                     } else if !unknown.is_empty() {
                         for (at, &(identifier, value)) in unknown.iter().enumerate() {
                             separate(&mut text, at);
-                            let _ = write!(text, "no profile holds {} {}", name(identifier), values.arena.get(value));
+                            let _ = write!(
+                                text,
+                                "no profile holds {} {}",
+                                name(identifier),
+                                values.arena.get(value)
+                            );
                         }
                         UnstitchedReason::UnknownIdentifier
                     } else if !blocked.is_empty() {
@@ -473,21 +553,32 @@ pub fn stitch(resolution: &Resolution, events: &[Table]) -> Result<Stitching, Re
                         UnstitchedReason::BlockedValue
                     } else if any_used {
                         // Used values of identifiers that are only anonymous (not in `priority`).
-                        let names: Vec<&str> =
-                            mapped.iter().filter(|m| carried[m.identifier]).map(|m| name(m.identifier)).collect();
+                        let names: Vec<&str> = mapped
+                            .iter()
+                            .filter(|m| carried[m.identifier])
+                            .map(|m| name(m.identifier))
+                            .collect();
                         let _ = write!(text, "{} is not in events.priority", names.join(", "));
                         UnstitchedReason::UnknownIdentifier
                     } else if !invalid.is_empty() {
                         for (at, &(identifier, raw, detail)) in invalid.iter().enumerate() {
                             separate(&mut text, at);
-                            let _ = write!(text, "{} '{raw}': {}", name(identifier), details.arena.get(detail));
+                            let _ = write!(
+                                text,
+                                "{} '{raw}': {}",
+                                name(identifier),
+                                details.arena.get(detail)
+                            );
                         }
                         UnstitchedReason::NoIdentifier
                     } else {
                         text.push_str("every identifier cell is empty");
                         UnstitchedReason::NoIdentifier
                     };
-                    Outcome::Unstitched { reason, detail: texts.push(&text) }
+                    Outcome::Unstitched {
+                        reason,
+                        detail: texts.push(&text),
+                    }
                 }
             };
             stitching.outcomes.push(outcome);
@@ -504,7 +595,9 @@ pub fn stitch(resolution: &Resolution, events: &[Table]) -> Result<Stitching, Re
             list.sort_unstable();
             list.dedup();
         }
-        let lifetime = policy.lifetime_days.map(|days| i128::from(days) * 86_400 * 1_000_000_000);
+        let lifetime = policy
+            .lifetime_days
+            .map(|days| i128::from(days) * 86_400 * 1_000_000_000);
         for &event in &backfill_candidates {
             let model_index = stitching.event_model[event as usize] as usize;
             let model = &policy.models[model_index];
@@ -514,25 +607,43 @@ pub fn stitch(resolution: &Resolution, events: &[Table]) -> Result<Stitching, Re
             let mut ambiguous: Vec<String> = Vec::new();
             let mut linked = None;
             for &identifier in &backfill_order {
-                let Some(mapping) = model.identifiers.iter().find(|m| m.identifier == identifier) else { continue };
+                let Some(mapping) = model
+                    .identifiers
+                    .iter()
+                    .find(|m| m.identifier == identifier)
+                else {
+                    continue;
+                };
                 let name = &settings.identifiers[identifier].name;
                 let mut holders: Vec<u32> = Vec::new();
                 let mut first: Option<u32> = None;
                 let mut hit_values: Vec<u32> = Vec::new();
                 for column in &mapping.columns {
-                    let Some(c) = table.column_index(column) else { continue };
-                    let Cell::Used(value, _) =
-                        cell(settings, &index, &mut values, &mut details, &mut caches, identifier, table.cell(row, c))
-                    else {
+                    let Some(c) = table.column_index(column) else {
                         continue;
                     };
-                    let Some(list) = sources.get(&(index_u32(identifier), value)) else { continue };
+                    let Cell::Used(value, _) = cell(
+                        settings,
+                        &index,
+                        &mut values,
+                        &mut details,
+                        &mut caches,
+                        identifier,
+                        table.cell(row, c),
+                    ) else {
+                        continue;
+                    };
+                    let Some(list) = sources.get(&(index_u32(identifier), value)) else {
+                        continue;
+                    };
                     let before = holders.len();
                     match (lifetime, instant) {
                         (None, _) => holders.extend(list.iter().map(|&(_, p)| p)),
                         (Some(limit), Some(at)) => holders.extend(
                             list.iter()
-                                .filter(|(when, _)| when.is_some_and(|when| nanos_between(when, at) <= limit))
+                                .filter(|(when, _)| {
+                                    when.is_some_and(|when| nanos_between(when, at) <= limit)
+                                })
                                 .map(|&(_, p)| p),
                         ),
                         (Some(_), None) => {}
@@ -554,7 +665,8 @@ pub fn stitch(resolution: &Resolution, events: &[Table]) -> Result<Stitching, Re
                         let within = policy
                             .lifetime_days
                             .map_or(String::new(), |days| format!(" within {days} days"));
-                        let mut texts: Vec<&str> = hit_values.iter().map(|&v| values.arena.get(v)).collect();
+                        let mut texts: Vec<&str> =
+                            hit_values.iter().map(|&v| values.arena.get(v)).collect();
                         texts.sort_unstable();
                         texts.dedup();
                         ambiguous.push(format!(
@@ -575,14 +687,22 @@ pub fn stitch(resolution: &Resolution, events: &[Table]) -> Result<Stitching, Re
                     value,
                 };
             } else if !ambiguous.is_empty() {
-                *outcome = Outcome::Unstitched { reason: UnstitchedReason::Ambiguous, detail: texts.push(&ambiguous.join("; ")) };
+                *outcome = Outcome::Unstitched {
+                    reason: UnstitchedReason::Ambiguous,
+                    detail: texts.push(&ambiguous.join("; ")),
+                };
             } else if let Outcome::Unstitched { detail, .. } = *outcome {
-                let within = policy.lifetime_days.map_or(String::new(), |days| format!(" within {days} days"));
+                let within = policy
+                    .lifetime_days
+                    .map_or(String::new(), |days| format!(" within {days} days"));
                 let text = format!(
                     "{}; no event stitched by a stronger identifier carries its anonymous value{within}",
                     texts.get(detail)
                 );
-                *outcome = Outcome::Unstitched { reason: UnstitchedReason::UnknownIdentifier, detail: texts.push(&text) };
+                *outcome = Outcome::Unstitched {
+                    reason: UnstitchedReason::UnknownIdentifier,
+                    detail: texts.push(&text),
+                };
             }
         }
     }
@@ -592,7 +712,10 @@ pub fn stitch(resolution: &Resolution, events: &[Table]) -> Result<Stitching, Re
     let mut order: Vec<u32> = (0..index_u32(stitching.outcomes.len())).collect();
     let compare = |&a: &u32, &b: &u32| {
         let model = |e: u32| stitching.models[stitching.event_model[e as usize] as usize].as_str();
-        model(a).cmp(model(b)).then_with(|| stitching.keys.get(a).cmp(stitching.keys.get(b))).then(a.cmp(&b))
+        model(a)
+            .cmp(model(b))
+            .then_with(|| stitching.keys.get(a).cmp(stitching.keys.get(b)))
+            .then(a.cmp(&b))
     };
     // Event files are often already in key order; checking first saves the sort.
     if !order.is_sorted_by(|a, b| compare(a, b).is_le()) {
@@ -629,7 +752,10 @@ fn cell<'t>(
                 Cell::Blocked(values.intern(&value), details.intern(&why))
             } else if let Some(&records) = index.quarantined.get(&key) {
                 let limit = definition.max_records_per_value.unwrap_or_default();
-                Cell::Blocked(values.intern(&value), details.intern(&quarantine_reason(u64::from(records), limit)))
+                Cell::Blocked(
+                    values.intern(&value),
+                    details.intern(&quarantine_reason(u64::from(records), limit)),
+                )
             } else {
                 let hit = index.holders.get(&key).copied().unwrap_or(Holders::None);
                 Cell::Used(values.intern(&value), hit)
@@ -665,7 +791,12 @@ fn join_ids(ids: &[String], profiles: &[u32]) -> String {
 }
 
 fn input_error(file: &str, line: u64, column: &str, message: String) -> ResolveError {
-    ResolveError::Input { file: file.to_owned(), line, column: column.to_owned(), message }
+    ResolveError::Input {
+        file: file.to_owned(),
+        line,
+        column: column.to_owned(),
+        message,
+    }
 }
 
 /// Stitch counts by model and by (model, identifier), with an all-models row (`model` empty) first.
@@ -673,7 +804,8 @@ fn metrics(stitching: &Stitching, settings: &Settings, carried: &[Vec<u64>]) -> 
     let models = stitching.models.len();
     let identifiers = settings.identifiers.len();
     // Slot 0 is all models; slot m + 1 is model m. Per slot: the model row then one row per identifier.
-    let mut rows: Vec<Vec<EventMetrics>> = vec![vec![EventMetrics::default(); identifiers + 1]; models + 1];
+    let mut rows: Vec<Vec<EventMetrics>> =
+        vec![vec![EventMetrics::default(); identifiers + 1]; models + 1];
     for (model, counts) in carried.iter().enumerate() {
         for (identifier, &count) in counts.iter().enumerate() {
             rows[0][identifier + 1].events += count;
@@ -686,7 +818,9 @@ fn metrics(stitching: &Stitching, settings: &Settings, carried: &[Vec<u64>]) -> 
             let row = &mut rows[slot];
             row[0].events += 1;
             match *outcome {
-                Outcome::Linked { status, identifier, .. } => {
+                Outcome::Linked {
+                    status, identifier, ..
+                } => {
                     let at = identifier as usize + 1;
                     match status {
                         LinkStatus::Stitched => {
@@ -712,10 +846,18 @@ fn metrics(stitching: &Stitching, settings: &Settings, carried: &[Vec<u64>]) -> 
     slots.sort_by(|&a, &b| stitching.models[a - 1].cmp(&stitching.models[b - 1]));
     slots.insert(0, 0);
     let mut names: Vec<usize> = (0..identifiers).collect();
-    names.sort_by(|&a, &b| settings.identifiers[a].name.cmp(&settings.identifiers[b].name));
+    names.sort_by(|&a, &b| {
+        settings.identifiers[a]
+            .name
+            .cmp(&settings.identifiers[b].name)
+    });
     let mut out = Vec::new();
     for slot in slots {
-        let model = if slot == 0 { String::new() } else { stitching.models[slot - 1].clone() };
+        let model = if slot == 0 {
+            String::new()
+        } else {
+            stitching.models[slot - 1].clone()
+        };
         let total = rows[slot][0].events;
         let mut row = std::mem::take(&mut rows[slot][0]);
         row.model = model.clone();
@@ -743,32 +885,41 @@ impl Stitching {
 
     /// Stitched events, sorted by model, event key, then file order.
     pub fn links(&self) -> impl Iterator<Item = EventLink<'_>> + '_ {
-        self.order.iter().filter_map(move |&event| match self.outcomes[event as usize] {
-            Outcome::Linked { profile, status, identifier, value } => Some(EventLink {
-                model: &self.models[self.event_model[event as usize] as usize],
-                event_key: self.keys.get(event),
-                event_timestamp: self.timestamps.get(event),
-                event_type: self.types.get(event),
-                profile_id: &self.profile_ids[profile as usize],
-                status,
-                stitched_by: &self.identifiers[identifier as usize],
-                stitched_value: self.values.get(value),
-            }),
-            Outcome::Unstitched { .. } => None,
-        })
+        self.order
+            .iter()
+            .filter_map(move |&event| match self.outcomes[event as usize] {
+                Outcome::Linked {
+                    profile,
+                    status,
+                    identifier,
+                    value,
+                } => Some(EventLink {
+                    model: &self.models[self.event_model[event as usize] as usize],
+                    event_key: self.keys.get(event),
+                    event_timestamp: self.timestamps.get(event),
+                    event_type: self.types.get(event),
+                    profile_id: &self.profile_ids[profile as usize],
+                    status,
+                    stitched_by: &self.identifiers[identifier as usize],
+                    stitched_value: self.values.get(value),
+                }),
+                Outcome::Unstitched { .. } => None,
+            })
     }
 
     /// Events left unstitched, sorted by model, event key, then file order.
     pub fn unstitched(&self) -> impl Iterator<Item = UnstitchedEvent<'_>> + '_ {
-        self.order.iter().filter_map(move |&event| match self.outcomes[event as usize] {
-            Outcome::Unstitched { reason, detail } => Some(UnstitchedEvent {
-                model: &self.models[self.event_model[event as usize] as usize],
-                event_key: self.keys.get(event),
-                reason,
-                detail: self.texts.get(detail),
-            }),
-            Outcome::Linked { .. } => None,
-        })
+        self.order
+            .iter()
+            .filter_map(move |&event| match self.outcomes[event as usize] {
+                Outcome::Unstitched { reason, detail } => Some(UnstitchedEvent {
+                    model: &self.models[self.event_model[event as usize] as usize],
+                    event_key: self.keys.get(event),
+                    reason,
+                    detail: self.texts.get(detail),
+                }),
+                Outcome::Linked { .. } => None,
+            })
     }
 
     /// Stitch rates: all models first (`model` empty), then each model by name; within each, the model row
@@ -796,7 +947,10 @@ impl Stitching {
         if self.write(name, out)? {
             Ok(())
         } else {
-            Err(io::Error::new(io::ErrorKind::InvalidInput, format!("there is no event table named '{name}'")))
+            Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("there is no event table named '{name}'"),
+            ))
         }
     }
 
@@ -836,7 +990,15 @@ impl Stitching {
             "identity_unstitched_events" => {
                 line(&mut out, &["model", "event_key", "reason", "detail"])?;
                 for event in self.unstitched() {
-                    line(&mut out, &[event.model, event.event_key, event.reason.as_str(), event.detail])?;
+                    line(
+                        &mut out,
+                        &[
+                            event.model,
+                            event.event_key,
+                            event.reason.as_str(),
+                            event.detail,
+                        ],
+                    )?;
                 }
             }
             "identity_event_metrics" => {
@@ -857,7 +1019,12 @@ impl Stitching {
                 )?;
                 for m in &self.metrics {
                     let numbers = [m.events, m.stitched, m.backfilled];
-                    let reasons = [m.ambiguous, m.unknown_identifier, m.blocked_value, m.no_identifier];
+                    let reasons = [
+                        m.ambiguous,
+                        m.unknown_identifier,
+                        m.blocked_value,
+                        m.no_identifier,
+                    ];
                     let mut cells: Vec<String> = vec![m.model.clone(), m.identifier.clone()];
                     cells.extend(numbers.iter().map(u64::to_string));
                     cells.push(m.stitch_rate.clone());
@@ -879,7 +1046,10 @@ pub(crate) fn line(out: &mut dyn Write, cells: &[&str]) -> io::Result<()> {
         if index > 0 {
             out.write_all(b",")?;
         }
-        if cell.bytes().any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n')) {
+        if cell
+            .bytes()
+            .any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n'))
+        {
             out.write_all(b"\"")?;
             out.write_all(cell.replace('"', "\"\"").as_bytes())?;
             out.write_all(b"\"")?;

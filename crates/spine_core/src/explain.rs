@@ -2,7 +2,9 @@
 //! records and the guardrail refusals around it; for two records not joined, why not, rule by rule, recomputed
 //! exactly as the engine decides.
 
-use crate::resolve::{Broken, Decision, Limits, NONE, ObservationStatus, RecordStatus, Resolution, score4, similarity};
+use crate::resolve::{
+    Broken, Decision, Limits, NONE, ObservationStatus, RecordStatus, Resolution, score4, similarity,
+};
 use crate::settings::{Comparison, Rule};
 use serde::Serialize;
 
@@ -90,21 +92,47 @@ pub enum RuleOutcome {
     /// The rule accepted the pair (or linked both records into one block's profile).
     Joined,
     /// An exact criterion has no value on one side: the record is in none of the rule's blocks.
-    MissingValue { record: RecordName, identifiers: String, values: Vec<ValueState> },
+    MissingValue {
+        record: RecordName,
+        identifiers: String,
+        values: Vec<ValueState>,
+    },
     /// Both sides have values of an exact criterion, but none in common.
-    NoSharedBlock { identifiers: String, left_values: Vec<String>, right_values: Vec<String> },
+    NoSharedBlock {
+        identifiers: String,
+        left_values: Vec<String>,
+        right_values: Vec<String>,
+    },
     /// A fuzzy criterion has no value on one side.
-    MissingFuzzyValue { record: RecordName, identifiers: String, values: Vec<ValueState> },
+    MissingFuzzyValue {
+        record: RecordName,
+        identifiers: String,
+        values: Vec<ValueState>,
+    },
     /// A fuzzy criterion's best score is under its threshold.
-    BelowThreshold { identifiers: String, left_value: String, right_value: String, score: String, threshold: f64 },
+    BelowThreshold {
+        identifiers: String,
+        left_value: String,
+        right_value: String,
+        score: String,
+        threshold: f64,
+    },
     /// Every block the two share was over `max_block_size`, so they were never compared.
     SkippedBlock { records: u64, max_block_size: u64 },
     /// The two records alone break a conflict limit or `one_per_profile`.
     PairConflict { breaches: Vec<GuardrailBreach> },
     /// The merge this rule asked for broke a limit and was refused.
-    MergeRefused { left: RecordName, right: RecordName, detail: String, breaches: Vec<GuardrailBreach> },
+    MergeRefused {
+        left: RecordName,
+        right: RecordName,
+        detail: String,
+        breaches: Vec<GuardrailBreach>,
+    },
     /// A record was frozen as a conflict record at an earlier stage and takes part in no later block.
-    FrozenConflict { record: RecordName, frozen_at_stage: usize },
+    FrozenConflict {
+        record: RecordName,
+        frozen_at_stage: usize,
+    },
     /// The records share a block but were linked to other records, and no refusal touches them at this stage.
     LinkedElsewhere { identifiers: String },
 }
@@ -174,7 +202,9 @@ impl Resolution {
         let mut touching: Vec<u32> = (0..crate::resolve::index_u32(self.pairs.len()))
             .filter(|&index| {
                 let pair = &self.pairs[index as usize];
-                [pair.left, pair.right].iter().any(|&r| self.profiles.of_record[r as usize] == profile)
+                [pair.left, pair.right]
+                    .iter()
+                    .any(|&r| self.profiles.of_record[r as usize] == profile)
             })
             .collect();
         touching.sort_unstable_by_key(|&index| {
@@ -214,15 +244,25 @@ impl Resolution {
     ) -> Result<NonMatchExplanation, ExplainError> {
         let (left_state, left_record) = self.record_state(left.0, left.1)?;
         let (right_state, right_record) = self.record_state(right.0, right.1)?;
-        let same_profile = left_state.profile_id.is_some() && left_state.profile_id == right_state.profile_id;
+        let same_profile =
+            left_state.profile_id.is_some() && left_state.profile_id == right_state.profile_id;
         let mut rules = Vec::new();
         if let (Some(a), Some(b)) = (left_record, right_record) {
             // The engine names pairs with the earlier record (anchor order) on the left.
             for (index, rule) in self.settings.rules.iter().enumerate() {
-                rules.push(RuleVerdict { stage: index + 1, rule: rule.name.clone(), outcome: self.rule_outcome(index, rule, [a, b]) });
+                rules.push(RuleVerdict {
+                    stage: index + 1,
+                    rule: rule.name.clone(),
+                    outcome: self.rule_outcome(index, rule, [a, b]),
+                });
             }
         }
-        Ok(NonMatchExplanation { left: left_state, right: right_state, same_profile, rules })
+        Ok(NonMatchExplanation {
+            left: left_state,
+            right: right_state,
+            same_profile,
+            rules,
+        })
     }
 
     /// One rule's verdict on two records (`given` in the order the caller named them, which is the order
@@ -240,9 +280,16 @@ impl Resolution {
         }
         // Exact criteria: both records must hold a shared value of each.
         let mut shared_per_criterion: Vec<Vec<u32>> = Vec::new();
-        for criterion in rule.criteria.iter().filter(|c| c.comparison == Comparison::Exact) {
+        for criterion in rule
+            .criteria
+            .iter()
+            .filter(|c| c.comparison == Comparison::Exact)
+        {
             let names = self.criterion_names(&criterion.identifiers);
-            let (va, vb) = (self.pooled(a, &criterion.identifiers), self.pooled(b, &criterion.identifiers));
+            let (va, vb) = (
+                self.pooled(a, &criterion.identifiers),
+                self.pooled(b, &criterion.identifiers),
+            );
             for record in given {
                 if self.pooled(record, &criterion.identifiers).is_empty() {
                     return RuleOutcome::MissingValue {
@@ -252,7 +299,11 @@ impl Resolution {
                     };
                 }
             }
-            let shared: Vec<u32> = va.iter().copied().filter(|v| vb.binary_search(v).is_ok()).collect();
+            let shared: Vec<u32> = va
+                .iter()
+                .copied()
+                .filter(|v| vb.binary_search(v).is_ok())
+                .collect();
             if shared.is_empty() {
                 return RuleOutcome::NoSharedBlock {
                     identifiers: names,
@@ -267,13 +318,22 @@ impl Resolution {
             // The pair is compared unless every block the two share was skipped.
             let mut combinations = vec![Vec::new()];
             for shared in &shared_per_criterion {
-                combinations =
-                    combinations.iter().flat_map(|prefix| shared.iter().map(move |&v| [prefix.clone(), vec![v]].concat())).collect();
+                combinations = combinations
+                    .iter()
+                    .flat_map(|prefix| {
+                        shared
+                            .iter()
+                            .map(move |&v| [prefix.clone(), vec![v]].concat())
+                    })
+                    .collect();
             }
             let skipped_sizes: Vec<u64> = combinations
                 .iter()
                 .filter_map(|key| {
-                    self.skipped.iter().find(|(rule, block)| *rule == index && block.key == *key).map(|(_, block)| block.records)
+                    self.skipped
+                        .iter()
+                        .find(|(rule, block)| *rule == index && block.key == *key)
+                        .map(|(_, block)| block.records)
                 })
                 .collect();
             if skipped_sizes.len() == combinations.len() {
@@ -283,9 +343,18 @@ impl Resolution {
                 };
             }
             for criterion in &rule.criteria {
-                let Comparison::Fuzzy { algorithm, threshold } = criterion.comparison else { continue };
+                let Comparison::Fuzzy {
+                    algorithm,
+                    threshold,
+                } = criterion.comparison
+                else {
+                    continue;
+                };
                 let names = self.criterion_names(&criterion.identifiers);
-                let (va, vb) = (self.pooled(a, &criterion.identifiers), self.pooled(b, &criterion.identifiers));
+                let (va, vb) = (
+                    self.pooled(a, &criterion.identifiers),
+                    self.pooled(b, &criterion.identifiers),
+                );
                 for record in given {
                     if self.pooled(record, &criterion.identifiers).is_empty() {
                         return RuleOutcome::MissingFuzzyValue {
@@ -302,7 +371,11 @@ impl Resolution {
                         let score = if x == y {
                             1.0
                         } else {
-                            similarity(algorithm, self.observed.values.get(x), self.observed.values.get(y))
+                            similarity(
+                                algorithm,
+                                self.observed.values.get(x),
+                                self.observed.values.get(y),
+                            )
                         };
                         if best.is_none_or(|(s, _, _)| score > s) {
                             best = Some((score, x, y));
@@ -324,11 +397,20 @@ impl Resolution {
             }
         }
         // A candidate (or, for exact-only rules, two records of one block): what did the stage decide?
-        let stage_pairs = self.pairs.iter().enumerate().filter(|(_, p)| p.rule as usize == index);
-        if let Some((at, pair)) = stage_pairs.clone().find(|(_, p)| p.left == a && p.right == b) {
+        let stage_pairs = self
+            .pairs
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.rule as usize == index);
+        if let Some((at, pair)) = stage_pairs
+            .clone()
+            .find(|(_, p)| p.left == a && p.right == b)
+        {
             return match pair.decision {
                 Decision::Accepted => RuleOutcome::Joined,
-                Decision::PairConflict => RuleOutcome::PairConflict { breaches: self.pair_breaches(a, b) },
+                Decision::PairConflict => RuleOutcome::PairConflict {
+                    breaches: self.pair_breaches(a, b),
+                },
                 Decision::MergeRefused => {
                     let refused = self.refused_pair(crate::resolve::index_u32(at));
                     RuleOutcome::MergeRefused {
@@ -341,10 +423,15 @@ impl Resolution {
             };
         }
         if Limits::new(&self.settings).pair_conflicts(&self.records, &self.observed.used, a, b) {
-            return RuleOutcome::PairConflict { breaches: self.pair_breaches(a, b) };
+            return RuleOutcome::PairConflict {
+                breaches: self.pair_breaches(a, b),
+            };
         }
         let touching = stage_pairs
-            .filter(|(_, p)| p.decision == Decision::MergeRefused && [p.left, p.right].iter().any(|r| *r == a || *r == b))
+            .filter(|(_, p)| {
+                p.decision == Decision::MergeRefused
+                    && [p.left, p.right].iter().any(|r| *r == a || *r == b)
+            })
             .map(|(at, _)| at)
             .next();
         if let Some(at) = touching {
@@ -356,7 +443,10 @@ impl Resolution {
                 breaches: refused.breaches,
             };
         }
-        let (pa, pb) = (self.profiles.of_record[a as usize], self.profiles.of_record[b as usize]);
+        let (pa, pb) = (
+            self.profiles.of_record[a as usize],
+            self.profiles.of_record[b as usize],
+        );
         if pa != NONE && pa == pb {
             return RuleOutcome::Joined;
         }
@@ -366,12 +456,26 @@ impl Resolution {
             .filter(|c| c.comparison == Comparison::Exact)
             .map(|c| self.criterion_names(&c.identifiers))
             .collect();
-        RuleOutcome::LinkedElsewhere { identifiers: names.join(", ") }
+        RuleOutcome::LinkedElsewhere {
+            identifiers: names.join(", "),
+        }
     }
 
-    fn record_state(&self, model: &str, key: &str) -> Result<(RecordState, Option<u32>), ExplainError> {
-        let unknown = || ExplainError::UnknownRecord { model: model.to_owned(), key: key.to_owned() };
-        let model_index = self.settings.models.iter().position(|m| m.name == model).ok_or_else(unknown)?;
+    fn record_state(
+        &self,
+        model: &str,
+        key: &str,
+    ) -> Result<(RecordState, Option<u32>), ExplainError> {
+        let unknown = || ExplainError::UnknownRecord {
+            model: model.to_owned(),
+            key: key.to_owned(),
+        };
+        let model_index = self
+            .settings
+            .models
+            .iter()
+            .position(|m| m.name == model)
+            .ok_or_else(unknown)?;
         if let Some(record) = self.records.find(model_index, key) {
             let profile = self.profiles.of_record[record as usize];
             let status: RecordStatus = self.status[record as usize];
@@ -380,12 +484,17 @@ impl Resolution {
                     model: model.to_owned(),
                     key: key.to_owned(),
                     status: status.as_str().to_owned(),
-                    profile_id: (profile != NONE).then(|| self.profiles.ids[profile as usize].clone()),
+                    profile_id: (profile != NONE)
+                        .then(|| self.profiles.ids[profile as usize].clone()),
                 },
                 Some(record),
             ));
         }
-        let bad = self.bad.iter().find(|row| row.model == model_index && row.key == key).ok_or_else(unknown)?;
+        let bad = self
+            .bad
+            .iter()
+            .find(|row| row.model == model_index && row.key == key)
+            .ok_or_else(unknown)?;
         Ok((
             RecordState {
                 model: model.to_owned(),
@@ -398,13 +507,18 @@ impl Resolution {
     }
 
     fn value_texts(&self, values: &[u32]) -> Vec<String> {
-        values.iter().map(|&v| self.observed.values.get(v).to_owned()).collect()
+        values
+            .iter()
+            .map(|&v| self.observed.values.get(v).to_owned())
+            .collect()
     }
 
     /// The distinct used values of a record over pooled identifiers, sorted.
     fn pooled(&self, record: u32, identifiers: &[usize]) -> Vec<u32> {
-        let mut values: Vec<u32> =
-            identifiers.iter().flat_map(|&i| self.observed.used.get(record, i).iter().copied()).collect();
+        let mut values: Vec<u32> = identifiers
+            .iter()
+            .flat_map(|&i| self.observed.used.get(record, i).iter().copied())
+            .collect();
         values.sort_unstable();
         values.dedup();
         values
@@ -415,9 +529,14 @@ impl Resolution {
         self.observed
             .of_record(record)
             .iter()
-            .filter(|o| identifiers.contains(&(o.identifier as usize)) && o.status != ObservationStatus::Used)
+            .filter(|o| {
+                identifiers.contains(&(o.identifier as usize))
+                    && o.status != ObservationStatus::Used
+            })
             .map(|o| ValueState {
-                identifier: self.settings.identifiers[o.identifier as usize].name.clone(),
+                identifier: self.settings.identifiers[o.identifier as usize]
+                    .name
+                    .clone(),
                 raw_value: self.observed.raw.get(o.raw).to_owned(),
                 status: o.status.as_str().to_owned(),
                 detail: self.observed.details[o.detail as usize].clone(),
@@ -426,12 +545,18 @@ impl Resolution {
     }
 
     fn criterion_names(&self, identifiers: &[usize]) -> String {
-        let names: Vec<&str> = identifiers.iter().map(|&i| self.settings.identifiers[i].name.as_str()).collect();
+        let names: Vec<&str> = identifiers
+            .iter()
+            .map(|&i| self.settings.identifiers[i].name.as_str())
+            .collect();
         names.join("|")
     }
 
     fn record_name(&self, record: u32) -> RecordName {
-        RecordName { model: self.model_name(record).to_owned(), key: self.records.key(record).to_owned() }
+        RecordName {
+            model: self.model_name(record).to_owned(),
+            key: self.records.key(record).to_owned(),
+        }
     }
 
     fn chain_link(&self, index: u32) -> ChainLink {
@@ -449,7 +574,10 @@ impl Resolution {
                     fuzzy += 1;
                     self.scores[fuzzy - 1]
                 };
-                CriterionScore { identifiers: self.criterion_names(&criterion.identifiers), score: score4(score) }
+                CriterionScore {
+                    identifiers: self.criterion_names(&criterion.identifiers),
+                    score: score4(score),
+                }
             })
             .collect();
         ChainLink {
@@ -468,7 +596,11 @@ impl Resolution {
         // pairs refused by the same merge, with the profiles they ended in.
         let mut sides: Vec<Vec<u32>> = vec![self.side(pair.left), self.side(pair.right)];
         if pair.decision == Decision::MergeRefused {
-            for other in self.pairs.iter().filter(|p| p.rule == pair.rule && p.note == pair.note) {
+            for other in self
+                .pairs
+                .iter()
+                .filter(|p| p.rule == pair.rule && p.note == pair.note)
+            {
                 sides.push(self.side(other.left));
                 sides.push(self.side(other.right));
             }
@@ -480,34 +612,61 @@ impl Resolution {
             rule: self.settings.rules[pair.rule as usize].name.clone(),
             decision: pair.decision.as_str().to_owned(),
             detail: note.text.clone(),
-            breaches: note.broken.iter().map(|&b| self.breach(b, &sides.concat())).collect(),
+            breaches: note
+                .broken
+                .iter()
+                .map(|&b| self.breach(b, &sides.concat()))
+                .collect(),
         }
     }
 
     /// The limits two records alone break, with their values.
     fn pair_breaches(&self, a: u32, b: u32) -> Vec<GuardrailBreach> {
         let mut scratch = Vec::new();
-        let broken =
-            Limits::new(&self.settings).check(&[a, b], &self.records, &self.observed.used, false, &mut scratch);
+        let broken = Limits::new(&self.settings).check(
+            &[a, b],
+            &self.records,
+            &self.observed.used,
+            false,
+            &mut scratch,
+        );
         broken.iter().map(|&x| self.breach(x, &[a, b])).collect()
     }
 
     /// The records on one side of a refused pair: the record's final profile, or the record alone.
     fn side(&self, record: u32) -> Vec<u32> {
         let profile = self.profiles.of_record[record as usize];
-        if profile == NONE { vec![record] } else { self.profiles.members(profile).to_vec() }
+        if profile == NONE {
+            vec![record]
+        } else {
+            self.profiles.members(profile).to_vec()
+        }
     }
 
     fn breach(&self, broken: Broken, records: &[u32]) -> GuardrailBreach {
         let mut values: Vec<String> = Vec::new();
         let (guardrail, name, count, limit) = match broken {
-            Broken::Identifier { identifier, count, limit } => {
-                let mut held: Vec<u32> =
-                    records.iter().flat_map(|&r| self.observed.used.get(r, identifier).iter().copied()).collect();
+            Broken::Identifier {
+                identifier,
+                count,
+                limit,
+            } => {
+                let mut held: Vec<u32> = records
+                    .iter()
+                    .flat_map(|&r| self.observed.used.get(r, identifier).iter().copied())
+                    .collect();
                 held.sort_unstable();
                 held.dedup();
-                values = held.iter().map(|&v| self.observed.values.get(v).to_owned()).collect();
-                ("conflict_limit", self.settings.identifiers[identifier].name.clone(), u64::from(count), u64::from(limit))
+                values = held
+                    .iter()
+                    .map(|&v| self.observed.values.get(v).to_owned())
+                    .collect();
+                (
+                    "conflict_limit",
+                    self.settings.identifiers[identifier].name.clone(),
+                    u64::from(count),
+                    u64::from(limit),
+                )
             }
             Broken::OnePerProfile { model, count } => {
                 values = records
@@ -515,13 +674,24 @@ impl Resolution {
                     .filter(|&&r| self.records.model_of(r) == model)
                     .map(|&r| self.records.key(r).to_owned())
                     .collect();
-                ("one_per_profile", self.settings.models[model].name.clone(), u64::from(count), 1)
+                (
+                    "one_per_profile",
+                    self.settings.models[model].name.clone(),
+                    u64::from(count),
+                    1,
+                )
             }
             Broken::Size { count, max } => ("max_profile_size", String::new(), count, max),
         };
         values.sort();
         values.dedup();
-        GuardrailBreach { guardrail: guardrail.to_owned(), name, count, limit, values }
+        GuardrailBreach {
+            guardrail: guardrail.to_owned(),
+            name,
+            count,
+            limit,
+            values,
+        }
     }
 }
 
@@ -536,7 +706,11 @@ impl RuleOutcome {
                 let parts: Vec<String> = values
                     .iter()
                     .map(|v| {
-                        let detail = if v.detail.is_empty() { String::new() } else { format!(": {}", v.detail) };
+                        let detail = if v.detail.is_empty() {
+                            String::new()
+                        } else {
+                            format!(": {}", v.detail)
+                        };
                         format!("{} '{}' is {}{detail}", v.identifier, v.raw_value, v.status)
                     })
                     .collect();
@@ -547,9 +721,16 @@ impl RuleOutcome {
             let parts: Vec<String> = list
                 .iter()
                 .map(|b| match b.guardrail.as_str() {
-                    "max_profile_size" => format!("{} records, over max_profile_size {}", b.count, b.limit),
+                    "max_profile_size" => {
+                        format!("{} records, over max_profile_size {}", b.count, b.limit)
+                    }
                     "one_per_profile" => {
-                        format!("{} records of one_per_profile model {} ({})", b.count, b.name, b.values.join(", "))
+                        format!(
+                            "{} records of one_per_profile model {} ({})",
+                            b.count,
+                            b.name,
+                            b.values.join(", ")
+                        )
                     }
                     _ => format!(
                         "{} distinct {} values ({}), over conflict_limit {}",
@@ -564,31 +745,70 @@ impl RuleOutcome {
         };
         match self {
             Self::Joined => "joined them".to_owned(),
-            Self::MissingValue { record, identifiers, values } => {
-                format!("no shared block: {} has no usable {identifiers} value ({})", name(record), unusable(values))
+            Self::MissingValue {
+                record,
+                identifiers,
+                values,
+            } => {
+                format!(
+                    "no shared block: {} has no usable {identifiers} value ({})",
+                    name(record),
+                    unusable(values)
+                )
             }
-            Self::NoSharedBlock { identifiers, left_values, right_values } => format!(
+            Self::NoSharedBlock {
+                identifiers,
+                left_values,
+                right_values,
+            } => format!(
                 "no shared block: {identifiers} values differ ({} vs {})",
                 left_values.join(", "),
                 right_values.join(", ")
             ),
-            Self::MissingFuzzyValue { record, identifiers, values } => {
-                format!("{} has no usable {identifiers} value to compare ({})", name(record), unusable(values))
+            Self::MissingFuzzyValue {
+                record,
+                identifiers,
+                values,
+            } => {
+                format!(
+                    "{} has no usable {identifiers} value to compare ({})",
+                    name(record),
+                    unusable(values)
+                )
             }
-            Self::BelowThreshold { identifiers, left_value, right_value, score, threshold } => format!(
+            Self::BelowThreshold {
+                identifiers,
+                left_value,
+                right_value,
+                score,
+                threshold,
+            } => format!(
                 "{identifiers} '{left_value}' vs '{right_value}' scores {score}, under the threshold {threshold}"
             ),
-            Self::SkippedBlock { records, max_block_size } => format!(
+            Self::SkippedBlock {
+                records,
+                max_block_size,
+            } => format!(
                 "their shared block holds {records} records, over max_block_size {max_block_size}, so it was not compared"
             ),
-            Self::PairConflict { breaches: list } => format!("pair conflict: together they hold {}", breaches(list)),
-            Self::MergeRefused { left, right, breaches: list, .. } => format!(
+            Self::PairConflict { breaches: list } => {
+                format!("pair conflict: together they hold {}", breaches(list))
+            }
+            Self::MergeRefused {
+                left,
+                right,
+                breaches: list,
+                ..
+            } => format!(
                 "merge refused (pair {} - {}): the merged profile would hold {}",
                 name(left),
                 name(right),
                 breaches(list)
             ),
-            Self::FrozenConflict { record, frozen_at_stage } => format!(
+            Self::FrozenConflict {
+                record,
+                frozen_at_stage,
+            } => format!(
                 "{} became a conflict record at stage {frozen_at_stage} and takes part in no later stage",
                 name(record)
             ),

@@ -103,10 +103,15 @@ impl Resolution {
         if count == 0 {
             return Vec::new();
         }
-        let sizes: Vec<u64> =
-            (0..count).map(|p| self.profiles.members(crate::resolve::index_u32(p)).len() as u64).collect();
+        let sizes: Vec<u64> = (0..count)
+            .map(|p| self.profiles.members(crate::resolve::index_u32(p)).len() as u64)
+            .collect();
         let mean = sizes.iter().sum::<u64>() as f64 / count as f64;
-        let variance = sizes.iter().map(|&s| (s as f64 - mean) * (s as f64 - mean)).sum::<f64>() / count as f64;
+        let variance = sizes
+            .iter()
+            .map(|&s| (s as f64 - mean) * (s as f64 - mean))
+            .sum::<f64>()
+            / count as f64;
         // `sqrt` is correctly rounded (IEEE 754), so this is the same on every platform.
         let large_from = (mean + 3.0 * variance.sqrt()).max(3.0);
 
@@ -114,7 +119,10 @@ impl Resolution {
         let mut accepted: Vec<Vec<(u32, u32)>> = vec![Vec::new(); count];
         let mut refused = vec![0u64; count];
         for pair in &self.pairs {
-            let (a, b) = (self.profiles.of_record[pair.left as usize], self.profiles.of_record[pair.right as usize]);
+            let (a, b) = (
+                self.profiles.of_record[pair.left as usize],
+                self.profiles.of_record[pair.right as usize],
+            );
             if pair.decision == Decision::Accepted {
                 if a != crate::resolve::NONE && a == b {
                     accepted[a as usize].push((pair.left, pair.right));
@@ -135,7 +143,12 @@ impl Resolution {
             .identifiers
             .iter()
             .enumerate()
-            .filter(|(_, i)| matches!(i.kind, IdentifierKind::Email | IdentifierKind::Phone | IdentifierKind::Name))
+            .filter(|(_, i)| {
+                matches!(
+                    i.kind,
+                    IdentifierKind::Email | IdentifierKind::Phone | IdentifierKind::Name
+                )
+            })
             .map(|(index, _)| index)
             .collect();
 
@@ -154,19 +167,31 @@ impl Resolution {
             }
             let mut many = Vec::new();
             for &identifier in &many_kinds {
-                let mut values: Vec<u32> =
-                    members.iter().flat_map(|&r| self.observed.used.get(r, identifier).iter().copied()).collect();
+                let mut values: Vec<u32> = members
+                    .iter()
+                    .flat_map(|&r| self.observed.used.get(r, identifier).iter().copied())
+                    .collect();
                 values.sort_unstable();
                 values.dedup();
                 if values.len() >= 3 {
-                    many.push(format!("{} distinct {} values", values.len(), self.settings.identifiers[identifier].name));
+                    many.push(format!(
+                        "{} distinct {} values",
+                        values.len(),
+                        self.settings.identifiers[identifier].name
+                    ));
                 }
             }
             if !many.is_empty() {
-                reasons.push(Suspicion { kind: SuspicionKind::ManyValues, text: many.join(", ") });
+                reasons.push(Suspicion {
+                    kind: SuspicionKind::ManyValues,
+                    text: many.join(", "),
+                });
             }
             if let Some(text) = self.bridge_reason(members, &accepted[profile]) {
-                reasons.push(Suspicion { kind: SuspicionKind::Bridge, text });
+                reasons.push(Suspicion {
+                    kind: SuspicionKind::Bridge,
+                    text,
+                });
             }
             if refused[profile] > 0 {
                 reasons.push(Suspicion {
@@ -174,7 +199,10 @@ impl Resolution {
                     text: if refused[profile] == 1 {
                         "1 candidate pair touching it was refused by a guardrail".to_owned()
                     } else {
-                        format!("{} candidate pairs touching it were refused by a guardrail", refused[profile])
+                        format!(
+                            "{} candidate pairs touching it were refused by a guardrail",
+                            refused[profile]
+                        )
                     },
                 });
             }
@@ -203,7 +231,9 @@ impl Resolution {
         if members.len() < 4 {
             return None;
         }
-        let local = |record: u32| crate::resolve::index_u32(members.binary_search(&record).unwrap_or_default());
+        let local = |record: u32| {
+            crate::resolve::index_u32(members.binary_search(&record).unwrap_or_default())
+        };
         let edges: Vec<(u32, u32)> = pairs.iter().map(|&(a, b)| (local(a), local(b))).collect();
         let mut texts = Vec::new();
         for bridge in bridges(members.len(), &edges) {

@@ -19,7 +19,11 @@ fn read_case(dir: &Path) -> cases::Files {
             if path.is_dir() {
                 pending.push(path);
             } else {
-                let relative = path.strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
+                let relative = path
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
                 files.insert(relative, fs::read(&path).unwrap());
             }
         }
@@ -30,7 +34,10 @@ fn read_case(dir: &Path) -> cases::Files {
 #[test]
 fn explain_and_diff_cases() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/spec");
-    let mut dirs: Vec<PathBuf> = fs::read_dir(&root).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut dirs: Vec<PathBuf> = fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     dirs.sort();
     let mut ran = 0;
     let mut failures = Vec::new();
@@ -41,10 +48,21 @@ fn explain_and_diff_cases() {
         ran += 1;
         let name = dir.file_name().unwrap().to_string_lossy().into_owned();
         match analysis::run_analysis(&read_case(&dir)) {
-            Ok(mismatches) => failures.extend(mismatches.into_iter().map(|m| format!("{name}: {m}"))),
+            Ok(mismatches) => {
+                failures.extend(mismatches.into_iter().map(|m| format!("{name}: {m}")))
+            }
             Err(error) => failures.push(format!("{name}: {error}")),
         }
     }
-    assert!(ran >= 2, "expected explain and diff cases in {}", root.display());
-    assert!(failures.is_empty(), "{} problem(s):\n\n{}", failures.len(), failures.join("\n\n"));
+    assert!(
+        ran >= 2,
+        "expected explain and diff cases in {}",
+        root.display()
+    );
+    assert!(
+        failures.is_empty(),
+        "{} problem(s):\n\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
 }

@@ -83,9 +83,16 @@ fn embedded_cases_match_their_expected_files() {
             Err(error) => failures.push(format!("{name}: {error}")),
         }
         match analysis::run_analysis(&files) {
-            Ok(mismatches) => failures.extend(mismatches.into_iter().map(|m| format!("{name}: {m}"))),
+            Ok(mismatches) => {
+                failures.extend(mismatches.into_iter().map(|m| format!("{name}: {m}")))
+            }
             Err(error) => failures.push(format!("{name}: {error}")),
         }
     }
-    assert!(failures.is_empty(), "{} problem(s):\n\n{}", failures.len(), failures.join("\n\n"));
+    assert!(
+        failures.is_empty(),
+        "{} problem(s):\n\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
 }

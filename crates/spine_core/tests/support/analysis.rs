@@ -10,21 +10,29 @@ use spine_core::diff::diff;
 pub fn run_analysis(files: &Files) -> Result<Vec<String>, String> {
     let mut mismatches = Vec::new();
     if let Some(request) = files.get("explain.json") {
-        let request: Value = serde_json::from_slice(request).map_err(|e| format!("explain.json: {e}"))?;
+        let request: Value =
+            serde_json::from_slice(request).map_err(|e| format!("explain.json: {e}"))?;
         let case = resolve_case(files)?;
         let run = &case.resolution;
         let mut profiles = Vec::new();
         for id in request["profiles"].as_array().into_iter().flatten() {
             let id = id.as_str().ok_or("explain.json: profiles are ID strings")?;
-            profiles.push(serde_json::to_value(run.explain_profile(id).map_err(|e| e.to_string())?).unwrap());
+            profiles.push(
+                serde_json::to_value(run.explain_profile(id).map_err(|e| e.to_string())?).unwrap(),
+            );
         }
         let mut records = Vec::new();
         for pair in request["records"].as_array().into_iter().flatten() {
             let name = |at: usize| -> Result<(&str, &str), String> {
-                let text = pair[at].as_str().ok_or("explain.json: records are [\"MODEL:KEY\", \"MODEL:KEY\"]")?;
-                text.split_once(':').ok_or_else(|| format!("explain.json: '{text}' is not MODEL:KEY"))
+                let text = pair[at]
+                    .as_str()
+                    .ok_or("explain.json: records are [\"MODEL:KEY\", \"MODEL:KEY\"]")?;
+                text.split_once(':')
+                    .ok_or_else(|| format!("explain.json: '{text}' is not MODEL:KEY"))
             };
-            let explained = run.explain_records(name(0)?, name(1)?).map_err(|e| e.to_string())?;
+            let explained = run
+                .explain_records(name(0)?, name(1)?)
+                .map_err(|e| e.to_string())?;
             records.push(serde_json::to_value(explained).unwrap());
         }
         let suspicious = serde_json::to_value(run.suspicious_profiles()).unwrap();
@@ -40,8 +48,15 @@ pub fn run_analysis(files: &Files) -> Result<Vec<String>, String> {
     Ok(mismatches)
 }
 
-fn compare(files: &Files, path: &str, actual: &Value, mismatches: &mut Vec<String>) -> Result<(), String> {
-    let expected = files.get(path).ok_or_else(|| format!("{path} is missing"))?;
+fn compare(
+    files: &Files,
+    path: &str,
+    actual: &Value,
+    mismatches: &mut Vec<String>,
+) -> Result<(), String> {
+    let expected = files
+        .get(path)
+        .ok_or_else(|| format!("{path} is missing"))?;
     let expected: Value = serde_json::from_slice(expected).map_err(|e| format!("{path}: {e}"))?;
     if &expected != actual {
         mismatches.push(format!(
