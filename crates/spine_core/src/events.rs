@@ -194,6 +194,9 @@ impl Interner {
     }
 }
 
+/// An event stitched by a non-anonymous identifier: its instant and profile (a backfill source).
+type Source = (Option<Instant>, u32);
+
 /// Which profiles hold each used value of the stitching identifiers.
 struct ProfileIndex<'r> {
     holders: FxHashMap<(u32, &'r str), Holders>,
@@ -333,7 +336,7 @@ pub fn stitch(resolution: &Resolution, events: &[Table]) -> Result<Stitching, Re
     let mut instants: Vec<Option<Instant>> = Vec::new();
     let mut backfill_candidates: Vec<u32> = Vec::new();
     // (anonymous identifier, interned value) -> (instant, profile) of events stitched by a stronger identifier.
-    let mut sources: FxHashMap<(u32, u32), Vec<(Option<Instant>, u32)>> = FxHashMap::default();
+    let mut sources: FxHashMap<(u32, u32), Vec<Source>> = FxHashMap::default();
     // Events of each model carrying a used value of each identifier.
     let mut carried_counts = vec![vec![0u64; identifier_count]; policy.models.len()];
     let total: usize = events.iter().map(Table::len).sum();
@@ -591,6 +594,8 @@ pub fn stitch(resolution: &Resolution, events: &[Table]) -> Result<Stitching, Re
     // Backfill needs every model's directly stitched events, so it runs after the last model.
 
     if policy.backfill {
+        // Each list is sorted on its own, so the map's order never reaches an output.
+        #[allow(clippy::iter_over_hash_type)]
         for list in sources.values_mut() {
             list.sort_unstable();
             list.dedup();
