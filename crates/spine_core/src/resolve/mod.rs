@@ -7,6 +7,7 @@
 
 mod candidates;
 mod cluster;
+mod explain;
 mod golden;
 mod ids;
 mod limits;
@@ -19,6 +20,7 @@ mod text;
 mod views;
 
 pub use cluster::Decision;
+pub use explain::{CriterionEvidence, ObservationView, RuleEvidence};
 pub use ids::{Previous, Redirect, RedirectKind};
 pub use limits::Broken;
 pub use metrics::{IdentifierMetrics, ModelMetrics, Report};

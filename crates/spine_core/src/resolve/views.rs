@@ -223,7 +223,7 @@ impl Resolution {
         warnings
     }
 
-    fn find_record(&self, model: &str, key: &str) -> Option<u32> {
+    pub(crate) fn find_record(&self, model: &str, key: &str) -> Option<u32> {
         let model = self.settings.models.iter().position(|m| m.name == model)?;
         self.records.find(model, key)
     }
@@ -235,7 +235,7 @@ impl Resolution {
         }
     }
 
-    fn pair_view(&self, index: u32) -> PairView<'_> {
+    pub(crate) fn pair_view(&self, index: u32) -> PairView<'_> {
         let pair = &self.pairs[index as usize];
         let rule = &self.settings.rules[pair.rule as usize];
         let mut fuzzy = pair.scores as usize;
