@@ -2,10 +2,10 @@
 //! observations, and rule by rule whether two records shared a block, how their fuzzy criteria scored, and what
 //! became of their pair (SPEC section 5, "Explain").
 
+use super::Resolution;
 use super::candidates::similarity;
 use super::observe::{NONE, ObservationStatus};
 use super::views::{PairView, RecordRef};
-use super::Resolution;
 use crate::settings::Comparison;
 
 /// One observation of a record.
@@ -57,7 +57,11 @@ impl Resolution {
                 .map(|o| ObservationView {
                     identifier: &self.settings.identifiers[o.identifier as usize].name,
                     raw: observed.raw.get(o.raw),
-                    standardized: if o.value == NONE { "" } else { observed.values.get(o.value) },
+                    standardized: if o.value == NONE {
+                        ""
+                    } else {
+                        observed.values.get(o.value)
+                    },
                     status: o.status,
                     detail: &observed.details[o.detail as usize],
                 })
@@ -67,7 +71,10 @@ impl Resolution {
 
     /// Rule by rule, what the run saw of two loaded records; `None` when either is unknown.
     pub fn evidence(&self, a: RecordRef<'_>, b: RecordRef<'_>) -> Option<Vec<RuleEvidence<'_>>> {
-        let (a, b) = (self.find_record(a.model, a.key)?, self.find_record(b.model, b.key)?);
+        let (a, b) = (
+            self.find_record(a.model, a.key)?,
+            self.find_record(b.model, b.key)?,
+        );
         let (left, right) = (a.min(b), a.max(b));
         let used = &self.observed.used;
         let values = &self.observed.values;
@@ -86,17 +93,30 @@ impl Resolution {
                     .iter()
                     .map(|criterion| {
                         let pooled = |record: u32| {
-                            criterion.identifiers.iter().flat_map(move |&identifier| used.get(record, identifier).iter().copied())
+                            criterion.identifiers.iter().flat_map(move |&identifier| {
+                                used.get(record, identifier).iter().copied()
+                            })
                         };
                         match criterion.comparison {
-                            Comparison::Exact => {
-                                CriterionEvidence::Exact { shared: pooled(left).any(|x| pooled(right).any(|y| x == y)) }
-                            }
-                            Comparison::Fuzzy { algorithm, threshold } => {
+                            Comparison::Exact => CriterionEvidence::Exact {
+                                shared: pooled(left).any(|x| pooled(right).any(|y| x == y)),
+                            },
+                            Comparison::Fuzzy {
+                                algorithm,
+                                threshold,
+                            } => {
                                 let score = pooled(left)
                                     .flat_map(|x| pooled(right).map(move |y| (x, y)))
-                                    .map(|(x, y)| if x == y { 1.0 } else { similarity(algorithm, values.get(x), values.get(y)) })
-                                    .fold(None, |best: Option<f64>, score| Some(best.map_or(score, |b| b.max(score))));
+                                    .map(|(x, y)| {
+                                        if x == y {
+                                            1.0
+                                        } else {
+                                            similarity(algorithm, values.get(x), values.get(y))
+                                        }
+                                    })
+                                    .fold(None, |best: Option<f64>, score| {
+                                        Some(best.map_or(score, |b| b.max(score)))
+                                    });
                                 CriterionEvidence::Fuzzy { score, threshold }
                             }
                         }
@@ -158,26 +178,56 @@ mod tests {
         let evidence = resolution.evidence(record("2"), record("1")).unwrap();
         assert_eq!(evidence.len(), 2);
         // Stage 1 links 1 and 2 to 3 (they conflict with each other), and the merge is refused.
-        assert_eq!(evidence[0].criteria, [CriterionEvidence::Exact { shared: true }]);
+        assert_eq!(
+            evidence[0].criteria,
+            [CriterionEvidence::Exact { shared: true }]
+        );
         assert_eq!(evidence[0].pair, None);
         assert!(!evidence[0].frozen);
-        let CriterionEvidence::Fuzzy { score: Some(score), threshold } = evidence[1].criteria[1] else { panic!() };
+        let CriterionEvidence::Fuzzy {
+            score: Some(score),
+            threshold,
+        } = evidence[1].criteria[1]
+        else {
+            panic!()
+        };
         assert!((score - 0.9611).abs() < 1e-4 && threshold == 0.95);
         // The names reach the threshold but the customer IDs differ.
-        assert_eq!(evidence[1].pair.as_ref().map(|p| p.decision), Some(Decision::PairConflict));
+        assert_eq!(
+            evidence[1].pair.as_ref().map(|p| p.decision),
+            Some(Decision::PairConflict)
+        );
 
         let evidence = resolution.evidence(record("1"), record("3")).unwrap();
-        assert_eq!(evidence[0].pair.as_ref().map(|p| p.decision), Some(Decision::MergeRefused));
+        assert_eq!(
+            evidence[0].pair.as_ref().map(|p| p.decision),
+            Some(Decision::MergeRefused)
+        );
         assert!(evidence[1].frozen);
-        assert_eq!(evidence[1].criteria[1], CriterionEvidence::Fuzzy { score: None, threshold: 0.95 });
+        assert_eq!(
+            evidence[1].criteria[1],
+            CriterionEvidence::Fuzzy {
+                score: None,
+                threshold: 0.95
+            }
+        );
 
         let evidence = resolution.evidence(record("1"), record("4")).unwrap();
-        assert_eq!(evidence[0].criteria, [CriterionEvidence::Exact { shared: false }]);
+        assert_eq!(
+            evidence[0].criteria,
+            [CriterionEvidence::Exact { shared: false }]
+        );
         assert!(resolution.evidence(record("1"), record("9")).is_none());
 
         let observations = resolution.observations("crm", "3").unwrap();
-        let name = observations.iter().find(|o| o.identifier == "name").unwrap();
-        assert_eq!((name.raw, name.standardized, name.status), ("unknown", "unknown", ObservationStatus::Blocked));
+        let name = observations
+            .iter()
+            .find(|o| o.identifier == "name")
+            .unwrap();
+        assert_eq!(
+            (name.raw, name.standardized, name.status),
+            ("unknown", "unknown", ObservationStatus::Blocked)
+        );
         assert!(!name.detail.is_empty());
     }
 }
