@@ -19,6 +19,8 @@ struct Measured {
     set: &'static str,
     records: usize,
     wall_seconds: f64,
+    /// User plus system CPU time: steadier than wall time when other work shares the cores.
+    cpu_seconds: f64,
     max_rss_mib: f64,
     precision: String,
     recall: String,
@@ -119,6 +121,12 @@ fn measure(spine: &Path, dir: &Path, set: &'static str, records: usize) -> Resul
     let wall_seconds = time_field(&stderr, "Elapsed (wall clock) time")
         .and_then(|value| parse_clock(&value))
         .context("no wall time in the output of /usr/bin/time")?;
+    let cpu = |name: &str| {
+        time_field(&stderr, name)
+            .and_then(|value| value.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    let cpu_seconds = cpu("User time (seconds)") + cpu("System time (seconds)");
     let max_rss_mib = time_field(&stderr, "Maximum resident set size (kbytes)")
         .and_then(|value| value.parse::<f64>().ok())
         .context("no peak memory in the output of /usr/bin/time")?
@@ -156,6 +164,7 @@ fn measure(spine: &Path, dir: &Path, set: &'static str, records: usize) -> Resul
         set,
         records,
         wall_seconds,
+        cpu_seconds,
         max_rss_mib,
         precision: figure("precision"),
         recall: figure("recall"),
@@ -194,15 +203,24 @@ fn print_table(results: &[Measured]) {
     }
     println!();
     println!(
-        "{:<6} {:>9} {:>9} {:>13} {:>11} {:>10} {:>8} {:>8}",
-        "set", "records", "wall (s)", "max RSS (MiB)", "records/s", "precision", "recall", "F1"
+        "{:<6} {:>9} {:>9} {:>8} {:>13} {:>11} {:>10} {:>8} {:>8}",
+        "set",
+        "records",
+        "wall (s)",
+        "cpu (s)",
+        "max RSS (MiB)",
+        "records/s",
+        "precision",
+        "recall",
+        "F1"
     );
     for result in results {
         println!(
-            "{:<6} {:>9} {:>9.2} {:>13.0} {:>11.0} {:>10} {:>8} {:>8}",
+            "{:<6} {:>9} {:>9.2} {:>8.2} {:>13.0} {:>11.0} {:>10} {:>8} {:>8}",
             result.set,
             result.records,
             result.wall_seconds,
+            result.cpu_seconds,
             result.max_rss_mib,
             result.records as f64 / result.wall_seconds.max(0.001),
             result.precision,
@@ -228,10 +246,15 @@ mod tests {
 
     #[test]
     fn reads_the_report_of_usr_bin_time() {
-        let report = "\tCommand being timed: \"spine run\"\n\tElapsed (wall clock) time (h:mm:ss or m:ss): 1:02.50\n\
+        let report = "\tCommand being timed: \"spine run\"\n\tUser time (seconds): 12.25\n\
+                      \tElapsed (wall clock) time (h:mm:ss or m:ss): 1:02.50\n\
                       \tMaximum resident set size (kbytes): 821040\n";
         let wall = time_field(report, "Elapsed (wall clock) time").and_then(|v| parse_clock(&v));
         assert_eq!(wall, Some(62.5));
+        assert_eq!(
+            time_field(report, "User time (seconds)").as_deref(),
+            Some("12.25")
+        );
         assert_eq!(
             time_field(report, "Maximum resident set size (kbytes)").as_deref(),
             Some("821040")

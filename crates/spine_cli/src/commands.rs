@@ -1,4 +1,4 @@
-//! The four commands: `validate`, `run`, `demo` and `evaluate`.
+//! The commands `validate`, `run` (with event stitching when the graph has event models), `demo` and `evaluate`.
 
 use crate::Outcome;
 use crate::input::{read_header, read_table, read_text};
@@ -79,13 +79,14 @@ pub struct RunInputs {
 }
 
 /// The output tables that grow fastest with the input (about this order at a million records).
-const LARGEST_TABLES: [&str; 6] = [
+const LARGEST_TABLES: [&str; 7] = [
     "identity_golden_lineage",
     "identity_lookup",
     "identity_matched_ids",
     "match_pairs",
     "identity_golden",
     "identity_match",
+    "identity_event_links",
 ];
 
 /// `spine run GRAPH --data DIR --out OUT [--model M=FILE ...] [--previous DIR]`.
@@ -133,24 +134,49 @@ pub fn run(graph_path: &Path, inputs: &RunInputs) -> Result<Outcome> {
         previous.as_ref(),
         &mut bars,
     )?;
+    // Events are stitched to the profiles when the graph has event models (SPEC section 7).
+    let stitching = match &settings.events {
+        Some(_) => {
+            bars.stage("stitch events", 0);
+            Some(spine_core::events::stitch(
+                &resolution,
+                &tables[profile_models..],
+            )?)
+        }
+        None => None,
+    };
     drop(tables);
 
     std::fs::create_dir_all(&inputs.out)
         .with_context(|| format!("cannot create the output folder {}", inputs.out.display()))?;
-    let mut table_names = resolution.table_names();
+    // Each table with whether it is an event table (written by the stitching rather than the resolution).
+    let mut table_names: Vec<(&str, bool)> = resolution
+        .table_names()
+        .into_iter()
+        .map(|name| (name, false))
+        .collect();
+    table_names.extend(
+        stitching
+            .iter()
+            .flat_map(|s| s.table_names())
+            .map(|name| (name, true)),
+    );
     // The largest tables start first so that the cores finish together.
-    table_names.sort_by_key(|name| {
+    table_names.sort_by_key(|(name, _)| {
         LARGEST_TABLES
             .iter()
             .position(|large| large == name)
             .unwrap_or(LARGEST_TABLES.len())
     });
     bars.stage("write tables", table_names.len() as u64);
-    let written = parallel::map(&table_names, |name| {
+    let written = parallel::map(&table_names, |&(name, event)| {
         let path = inputs.out.join(format!("{name}.csv"));
         let write = || -> io::Result<()> {
             let mut out = BufWriter::with_capacity(1 << 20, File::create(&path)?);
-            resolution.write_table(name, &mut out)?;
+            match &stitching {
+                Some(stitching) if event => stitching.write_table(name, &mut out)?,
+                _ => resolution.write_table(name, &mut out)?,
+            }
             out.flush()
         };
         let result = write().with_context(|| format!("cannot write {}", path.display()));

@@ -3,6 +3,7 @@
 //! Exit codes: 0 when all is well, 1 when the command found problems (an invalid identity graph for
 //! `validate`), 2 when it could not do its job (unreadable or malformed input, an invalid graph for `run`).
 
+mod analyze;
 mod commands;
 mod input;
 mod parallel;
@@ -68,6 +69,38 @@ enum Command {
         /// The seed of the synthetic set: the same records and seed give the same files.
         #[arg(long, value_name = "S", requires = "records", default_value_t = 1)]
         seed: u64,
+    },
+    /// Explain a profile (the accepted pairs that joined it, the refusals around it) or why two records are
+    /// not in one profile, rule by rule.
+    Explain {
+        /// The identity graph JSON file.
+        graph: PathBuf,
+        /// The folder holding `<model>.csv` for each model.
+        #[arg(long, value_name = "DIR")]
+        data: PathBuf,
+        /// The profile ID to explain.
+        #[arg(long, value_name = "ID")]
+        profile: Option<String>,
+        /// Two records to explain, each `MODEL:KEY`.
+        #[arg(long, num_args = 2, value_names = ["MODEL:KEY", "MODEL:KEY"])]
+        records: Vec<String>,
+        /// Print JSON for machines instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Compare two identity graphs on the same data by record membership: profiles merged, split and
+    /// unchanged, records moved and records whose status changed.
+    Diff {
+        /// The identity graph before the edit.
+        before: PathBuf,
+        /// The identity graph after the edit.
+        after: PathBuf,
+        /// The folder holding `<model>.csv` for each model.
+        #[arg(long, value_name = "DIR")]
+        data: PathBuf,
+        /// Print JSON for machines instead of text.
+        #[arg(long)]
+        json: bool,
     },
     /// Score a run against a ground truth: pairwise precision, recall and F1.
     Evaluate {
@@ -141,6 +174,30 @@ fn run(cli: Cli) -> Result<Outcome> {
             truth,
             identity_match,
         } => commands::evaluate(&truth, &identity_match),
+        Command::Explain {
+            graph,
+            data,
+            profile,
+            records,
+            json,
+        } => {
+            let subject = analyze::subject(profile, records)?;
+            analyze::explain(&graph, &data, &subject, format(json))
+        }
+        Command::Diff {
+            before,
+            after,
+            data,
+            json,
+        } => analyze::diff_graphs(&before, &after, &data, format(json)),
+    }
+}
+
+fn format(json: bool) -> analyze::Format {
+    if json {
+        analyze::Format::Json
+    } else {
+        analyze::Format::Text
     }
 }
 

@@ -153,6 +153,28 @@ fn the_demo_set_runs_end_to_end_and_writes_every_table() {
     let matches = std::fs::read_to_string(out.join("identity_match.csv")).unwrap();
     assert!(matches.lines().count() > 2500);
 
+    // Tables are written side by side on several threads; a second run gives the same bytes all the same.
+    let again = dir.path().join("again");
+    assert_eq!(
+        spine(&[
+            "run",
+            text(&graph),
+            "--data",
+            text(&demo),
+            "--out",
+            text(&again)
+        ])
+        .code,
+        0
+    );
+    for (table, _) in TABLES {
+        let file = format!("{table}.csv");
+        assert!(
+            std::fs::read(out.join(&file)).unwrap() == std::fs::read(again.join(&file)).unwrap(),
+            "{file}"
+        );
+    }
+
     let truth = demo.join("truth.csv");
     let identity_match = out.join("identity_match.csv");
     let ran = spine(&[

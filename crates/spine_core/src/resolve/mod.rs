@@ -30,6 +30,11 @@ pub use order::{Instant, parse_order};
 pub use records::BadKey;
 pub use views::{GoldenValue, PairView, ProfileView, RecordRef, Warning};
 
+// The analyses built on a finished run (explain, diff, suspicious profiles, event stitching) reuse these.
+pub(crate) use candidates::similarity;
+pub(crate) use limits::Limits;
+pub(crate) use text::{StrArena, ratio4, score4};
+
 use crate::progress::{Control, Progress, ProgressSink};
 use crate::settings::{OnConflict, Settings};
 use crate::table::Table;
@@ -37,7 +42,8 @@ use candidates::SkippedBlock;
 use cluster::{Clusters, Refusal};
 use golden::{Golden, Orders};
 use ids::Profiles;
-use observe::{NONE, Observed};
+pub(crate) use observe::NONE;
+use observe::Observed;
 use records::{BadRow, Records};
 
 /// Why a run could not finish.
@@ -377,7 +383,7 @@ pub fn resolve(
     Ok(resolution)
 }
 
-use text::index_u32;
+pub(crate) use text::index_u32;
 
 #[cfg(test)]
 mod tests;
