@@ -1,0 +1,467 @@
+//! Section 4's output tables written as CSV straight from the typed results (header row, `\n` line ends,
+//! RFC 4180 quoting as in `table::write_csv`), rows sorted as section 10 says.
+
+use super::cluster::Decision;
+use super::observe::{NONE, ObservationStatus};
+use super::text::{index_u32, ratio4, score4};
+use super::{RecordStatus, Resolution};
+use crate::settings::Comparison;
+use std::io::{self, Write};
+
+/// Every table a run writes, in the order they are listed.
+pub(crate) const TABLES: [&str; 13] = [
+    "identity_golden",
+    "identity_golden_lineage",
+    "identity_match",
+    "identity_matched_ids",
+    "identity_unresolved_records",
+    "identity_lookup",
+    "match_pairs",
+    "identity_redirects",
+    "identity_golden_report",
+    "identity_cluster_sizes",
+    "identity_model_metrics",
+    "identity_rule_metrics",
+    "identity_identifier_metrics",
+];
+
+/// A CSV line writer: cells are quoted only when they hold a comma, a quote, CR or LF.
+struct Csv<W: Write> {
+    out: W,
+    first: bool,
+}
+
+impl<W: Write> Csv<W> {
+    fn cell(&mut self, text: &str) -> io::Result<()> {
+        self.separator()?;
+        if text.contains([',', '"', '\r', '\n']) {
+            self.out.write_all(b"\"")?;
+            for (index, piece) in text.split('"').enumerate() {
+                if index > 0 {
+                    self.out.write_all(b"\"\"")?;
+                }
+                self.out.write_all(piece.as_bytes())?;
+            }
+            self.out.write_all(b"\"")
+        } else {
+            self.out.write_all(text.as_bytes())
+        }
+    }
+
+    fn number(&mut self, value: u64) -> io::Result<()> {
+        self.separator()?;
+        write!(self.out, "{value}")
+    }
+
+    fn separator(&mut self) -> io::Result<()> {
+        if self.first {
+            self.first = false;
+            Ok(())
+        } else {
+            self.out.write_all(b",")
+        }
+    }
+
+    fn end(&mut self) -> io::Result<()> {
+        self.first = true;
+        self.out.write_all(b"\n")
+    }
+
+    fn row(&mut self, cells: &[&str]) -> io::Result<()> {
+        for cell in cells {
+            self.cell(cell)?;
+        }
+        self.end()
+    }
+}
+
+/// Writes one table; `Ok(false)` when the name is not a table of the run.
+pub(crate) fn write(resolution: &Resolution, name: &str, out: &mut dyn Write) -> io::Result<bool> {
+    let mut csv = Csv { out: io::BufWriter::with_capacity(1 << 16, out), first: true };
+    let written = match name {
+        "identity_golden" => golden(resolution, &mut csv),
+        "identity_golden_lineage" => lineage(resolution, &mut csv),
+        "identity_match" => matches(resolution, &mut csv),
+        "identity_matched_ids" => matched_ids(resolution, &mut csv),
+        "identity_unresolved_records" => unresolved(resolution, &mut csv),
+        "identity_lookup" => lookup(resolution, &mut csv),
+        "match_pairs" => match_pairs(resolution, &mut csv),
+        "identity_redirects" => redirects(resolution, &mut csv),
+        "identity_golden_report" => report(resolution, &mut csv),
+        "identity_cluster_sizes" => cluster_sizes(resolution, &mut csv),
+        "identity_model_metrics" => model_metrics(resolution, &mut csv),
+        "identity_rule_metrics" => rule_metrics(resolution, &mut csv),
+        "identity_identifier_metrics" => identifier_metrics(resolution, &mut csv),
+        _ => return Ok(false),
+    };
+    written?;
+    csv.out.flush()?;
+    Ok(true)
+}
+
+type Out<'a> = Csv<io::BufWriter<&'a mut dyn Write>>;
+
+fn golden(resolution: &Resolution, csv: &mut Out<'_>) -> io::Result<()> {
+    let settings = &resolution.settings;
+    csv.cell(&settings.id_column)?;
+    for field in &settings.golden {
+        csv.cell(&field.name)?;
+    }
+    csv.row(&["representative_model", "representative_key", "record_count", "model_count", "first_seen_at", "last_seen_at"])?;
+    let fields = settings.golden.len();
+    let golden = &resolution.golden;
+    for profile in resolution.profiles_by_id() {
+        let p = profile as usize;
+        csv.cell(&resolution.profiles.ids[p])?;
+        for &(value, _) in &golden.cells[p * fields..(p + 1) * fields] {
+            csv.cell(golden.values.get(value))?;
+        }
+        let members = resolution.profiles.members(profile);
+        let anchor = members[0];
+        csv.cell(resolution.model_name(anchor))?;
+        csv.cell(resolution.records.key(anchor))?;
+        csv.number(members.len() as u64)?;
+        let mut models = 1;
+        for window in members.windows(2) {
+            models += u64::from(resolution.records.model[window[0] as usize] != resolution.records.model[window[1] as usize]);
+        }
+        csv.number(models)?;
+        csv.cell(resolution.order_raw(golden.first_seen[p]))?;
+        csv.cell(resolution.order_raw(golden.last_seen[p]))?;
+        csv.end()?;
+    }
+    Ok(())
+}
+
+fn lineage(resolution: &Resolution, csv: &mut Out<'_>) -> io::Result<()> {
+    let settings = &resolution.settings;
+    csv.row(&[&settings.id_column, "field", "value", "model", "key", "strategy"])?;
+    let fields = settings.golden.len();
+    let golden = &resolution.golden;
+    for profile in resolution.profiles_by_id() {
+        let p = profile as usize;
+        for (field, &(value, record)) in settings.golden.iter().zip(&golden.cells[p * fields..(p + 1) * fields]) {
+            let (model, key) =
+                if record == NONE { ("", "") } else { (resolution.model_name(record), resolution.records.key(record)) };
+            csv.row(&[&resolution.profiles.ids[p], &field.name, golden.values.get(value), model, key, field.strategy.as_str()])?;
+        }
+    }
+    Ok(())
+}
+
+fn matches(resolution: &Resolution, csv: &mut Out<'_>) -> io::Result<()> {
+    csv.row(&["model", "key", &resolution.settings.id_column, "status"])?;
+    for record in resolution.records_by_name() {
+        let profile = resolution.profiles.of_record[record as usize];
+        if profile == NONE {
+            continue;
+        }
+        csv.row(&[
+            resolution.model_name(record),
+            resolution.records.key(record),
+            &resolution.profiles.ids[profile as usize],
+            resolution.status[record as usize].as_str(),
+        ])?;
+    }
+    Ok(())
+}
+
+fn matched_ids(resolution: &Resolution, csv: &mut Out<'_>) -> io::Result<()> {
+    let settings = &resolution.settings;
+    csv.row(&[&settings.id_column, "identifier", "value", "record_count", "models", "first_seen_at", "last_seen_at"])?;
+    let ranks = resolution.identifier_name_ranks();
+    let instant = &resolution.orders.instant;
+    let mut held: Vec<(usize, u32, u32)> = Vec::new();
+    let mut models: Vec<&str> = Vec::new();
+    for profile in resolution.profiles_by_id() {
+        held.clear();
+        for &record in resolution.profiles.members(profile) {
+            for identifier in 0..settings.identifiers.len() {
+                for &value in resolution.observed.used.get(record, identifier) {
+                    held.push((ranks[identifier], value, record));
+                }
+            }
+        }
+        held.sort_unstable();
+        let mut start = 0;
+        while start < held.len() {
+            let (rank, value, _) = held[start];
+            let mut end = start + 1;
+            while end < held.len() && held[end].0 == rank && held[end].1 == value {
+                end += 1;
+            }
+            let group = &held[start..end];
+            models.clear();
+            models.extend(group.iter().map(|&(_, _, r)| resolution.model_name(r)));
+            models.sort_unstable();
+            models.dedup();
+            let dated = group.iter().map(|&(_, _, r)| r).filter(|&r| instant[r as usize].is_some());
+            let first = dated.clone().min_by_key(|&r| (instant[r as usize], r)).unwrap_or(NONE);
+            let last = dated.min_by(|&a, &b| instant[b as usize].cmp(&instant[a as usize]).then(a.cmp(&b))).unwrap_or(NONE);
+            let identifier = resolution.identifier_by_rank(rank);
+            csv.cell(&resolution.profiles.ids[profile as usize])?;
+            csv.cell(&settings.identifiers[identifier].name)?;
+            csv.cell(resolution.observed.values.get(value))?;
+            csv.number(group.len() as u64)?;
+            csv.cell(&models.join("|"))?;
+            csv.cell(resolution.order_raw(first))?;
+            csv.cell(resolution.order_raw(last))?;
+            csv.end()?;
+            start = end;
+        }
+    }
+    Ok(())
+}
+
+fn unresolved(resolution: &Resolution, csv: &mut Out<'_>) -> io::Result<()> {
+    csv.row(&["model", "key", "reason", "detail", "candidate_dinmo_ids"])?;
+    let ranks = resolution.model_name_ranks();
+    // (model rank, key, line, loaded record or bad row index).
+    let mut rows: Vec<(usize, &str, u64, Result<u32, usize>)> = Vec::new();
+    for record in 0..index_u32(resolution.records.len()) {
+        if resolution.profiles.of_record[record as usize] == NONE {
+            rows.push((ranks[resolution.records.model_of(record)], resolution.records.key(record), 0, Ok(record)));
+        }
+    }
+    for (index, bad) in resolution.bad.iter().enumerate() {
+        rows.push((ranks[bad.model], &bad.key, bad.line, Err(index)));
+    }
+    rows.sort_unstable_by(|a, b| (a.0, a.1, a.2).cmp(&(b.0, b.1, b.2)));
+    for (_, key, _, entry) in rows {
+        match entry {
+            Err(index) => {
+                let bad = &resolution.bad[index];
+                csv.row(&[&resolution.settings.models[bad.model].name, key, bad.reason.as_str(), &bad.detail, ""])?;
+            }
+            Ok(record) if resolution.status[record as usize] == RecordStatus::Missing => {
+                csv.row(&[resolution.model_name(record), key, "missing_identifiers", &resolution.missing_detail(record), ""])?;
+            }
+            Ok(record) => {
+                let (detail, candidates) = resolution.conflict_detail(record);
+                csv.row(&[resolution.model_name(record), key, "conflict", &detail, &candidates])?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn lookup(resolution: &Resolution, csv: &mut Out<'_>) -> io::Result<()> {
+    csv.row(&["model", "key", "identifier", "raw_value", "standardized_value", "status", "detail"])?;
+    let observed = &resolution.observed;
+    for record in resolution.records_by_name() {
+        let model = resolution.model_name(record);
+        let key = resolution.records.key(record);
+        for observation in observed.of_record(record) {
+            let standardized = if observation.value == NONE { "" } else { observed.values.get(observation.value) };
+            csv.row(&[
+                model,
+                key,
+                &resolution.settings.identifiers[observation.identifier as usize].name,
+                observed.raw.get(observation.raw),
+                standardized,
+                observation.status.as_str(),
+                &observed.details[observation.detail as usize],
+            ])?;
+        }
+    }
+    Ok(())
+}
+
+fn match_pairs(resolution: &Resolution, csv: &mut Out<'_>) -> io::Result<()> {
+    let settings = &resolution.settings;
+    csv.row(&[
+        "left_model", "left_key", "right_model", "right_key", "rule", "stage", "scores", "decision", "detail",
+        &settings.id_column,
+    ])?;
+    let labels: Vec<Vec<String>> = settings
+        .rules
+        .iter()
+        .map(|rule| {
+            rule.criteria
+                .iter()
+                .map(|c| {
+                    let names: Vec<&str> = c.identifiers.iter().map(|&i| settings.identifiers[i].name.as_str()).collect();
+                    names.join("|")
+                })
+                .collect()
+        })
+        .collect();
+    let mut scores = String::new();
+    for index in resolution.pairs_in_output_order() {
+        let pair = &resolution.pairs[index as usize];
+        let rule = &settings.rules[pair.rule as usize];
+        scores.clear();
+        let mut fuzzy = pair.scores as usize;
+        for (position, criterion) in rule.criteria.iter().enumerate() {
+            if position > 0 {
+                scores.push(';');
+            }
+            scores.push_str(&labels[pair.rule as usize][position]);
+            scores.push('=');
+            if criterion.comparison == Comparison::Exact {
+                scores.push_str("1.0000");
+            } else {
+                scores.push_str(&score4(resolution.scores[fuzzy]));
+                fuzzy += 1;
+            }
+        }
+        let (left_profile, right_profile) =
+            (resolution.profiles.of_record[pair.left as usize], resolution.profiles.of_record[pair.right as usize]);
+        let id = if left_profile != NONE && left_profile == right_profile {
+            resolution.profiles.ids[left_profile as usize].as_str()
+        } else {
+            ""
+        };
+        csv.cell(resolution.model_name(pair.left))?;
+        csv.cell(resolution.records.key(pair.left))?;
+        csv.cell(resolution.model_name(pair.right))?;
+        csv.cell(resolution.records.key(pair.right))?;
+        csv.cell(&rule.name)?;
+        csv.number(u64::from(pair.rule) + 1)?;
+        csv.cell(&scores)?;
+        csv.cell(pair.decision.as_str())?;
+        csv.cell(if pair.decision == Decision::Accepted { "" } else { &resolution.notes[pair.note as usize].text })?;
+        csv.cell(id)?;
+        csv.end()?;
+    }
+    Ok(())
+}
+
+fn redirects(resolution: &Resolution, csv: &mut Out<'_>) -> io::Result<()> {
+    csv.row(&["old_dinmo_id", "new_dinmo_id", "kind"])?;
+    for redirect in &resolution.redirects {
+        csv.row(&[&redirect.old_id, &redirect.new_id, redirect.kind.as_str()])?;
+    }
+    Ok(())
+}
+
+fn report(resolution: &Resolution, csv: &mut Out<'_>) -> io::Result<()> {
+    csv.row(&[
+        "run_id", "total_records", "matched", "unique", "conflict", "missing", "resolution_rate", "golden_records",
+        "consolidation",
+    ])?;
+    let report = &resolution.report;
+    csv.cell(&report.run_id)?;
+    for value in [report.total_records, report.matched, report.unique, report.conflict, report.missing] {
+        csv.number(value)?;
+    }
+    csv.cell(&ratio4(report.matched + report.unique, report.total_records))?;
+    csv.number(report.golden_records)?;
+    csv.cell(&ratio4(report.emitted_records, report.golden_records))?;
+    csv.end()
+}
+
+fn cluster_sizes(resolution: &Resolution, csv: &mut Out<'_>) -> io::Result<()> {
+    csv.row(&["size", "profiles", "records"])?;
+    for (size, profiles) in super::metrics::cluster_sizes(resolution) {
+        csv.number(size)?;
+        csv.number(profiles)?;
+        csv.number(size * profiles)?;
+        csv.end()?;
+    }
+    Ok(())
+}
+
+fn model_metrics(resolution: &Resolution, csv: &mut Out<'_>) -> io::Result<()> {
+    csv.row(&[
+        "model", "records", "matched", "unique", "conflict", "missing_identifiers", "missing_key", "duplicate_key",
+        "unresolved", "resolution_rate", "golden_values", "golden_share", "unparsable_order_values",
+    ])?;
+    let golden_total: u64 = resolution.model_metrics.iter().map(|m| m.golden_values).sum();
+    for row in &resolution.model_metrics {
+        csv.cell(&row.model)?;
+        let unresolved = row.missing_identifiers + row.missing_key + row.duplicate_key + row.conflict_unresolved;
+        for value in
+            [row.records, row.matched, row.unique, row.conflict, row.missing_identifiers, row.missing_key, row.duplicate_key, unresolved]
+        {
+            csv.number(value)?;
+        }
+        csv.cell(&ratio4(row.matched + row.unique, row.records))?;
+        csv.number(row.golden_values)?;
+        csv.cell(&ratio4(row.golden_values, golden_total))?;
+        csv.number(row.unparsable_order_values)?;
+        csv.end()?;
+    }
+    Ok(())
+}
+
+fn rule_metrics(resolution: &Resolution, csv: &mut Out<'_>) -> io::Result<()> {
+    csv.row(&[
+        "stage", "rule", "applicable_records", "applicable_rate", "candidate_pairs", "accepted_pairs", "pair_conflicts",
+        "merge_refused_pairs", "linked_records", "valid_match_rate", "conflict_rate", "skipped_blocks", "merges",
+        "profiles_created", "profiles_grown", "merges_refused", "conflict_records", "profiles_after",
+    ])?;
+    let total = resolution.report.total_records;
+    for stage in &resolution.stages {
+        csv.number(stage.stage as u64)?;
+        csv.cell(&stage.rule)?;
+        csv.number(stage.applicable_records)?;
+        csv.cell(&ratio4(stage.applicable_records, total))?;
+        for value in [stage.candidate_pairs, stage.accepted_pairs, stage.pair_conflicts, stage.merge_refused_pairs, stage.linked_records] {
+            csv.number(value)?;
+        }
+        csv.cell(&ratio4(stage.linked_records, stage.applicable_records))?;
+        csv.cell(&ratio4(stage.pair_conflicts + stage.merge_refused_pairs, stage.candidate_pairs))?;
+        for value in [
+            stage.skipped_blocks,
+            stage.merges,
+            stage.profiles_created,
+            stage.profiles_grown,
+            stage.merges_refused,
+            stage.conflict_records,
+            stage.profiles_after,
+        ] {
+            csv.number(value)?;
+        }
+        csv.end()?;
+    }
+    Ok(())
+}
+
+fn identifier_metrics(resolution: &Resolution, csv: &mut Out<'_>) -> io::Result<()> {
+    csv.row(&[
+        "identifier", "records_with_value", "completeness", "golden_completeness", "used", "empty", "invalid", "blocked",
+        "quarantined_values", "distinct_values", "top_shared_values", "conflict_pairs", "conflict_rate",
+    ])?;
+    let total = resolution.report.total_records;
+    let golden = resolution.report.golden_records;
+    let pairs = resolution.pairs.len() as u64;
+    for row in &resolution.identifier_metrics {
+        csv.cell(&row.identifier)?;
+        csv.number(row.records_with_value)?;
+        csv.cell(&ratio4(row.records_with_value, total))?;
+        csv.cell(&row.golden_values.map(|n| ratio4(n, golden)).unwrap_or_default())?;
+        for value in [row.used, row.empty, row.invalid, row.blocked, row.quarantined_values, row.distinct_values] {
+            csv.number(value)?;
+        }
+        let shared: Vec<String> = row.top_shared.iter().map(|(value, n)| format!("{value} ({n})")).collect();
+        csv.cell(&shared.join("|"))?;
+        csv.number(row.conflict_pairs)?;
+        csv.cell(&ratio4(row.conflict_pairs, pairs))?;
+        csv.end()?;
+    }
+    Ok(())
+}
+
+/// The statuses of a record's observations, per identifier, for the `missing_identifiers` detail.
+pub(crate) fn missing_detail(resolution: &Resolution, record: u32) -> String {
+    let observations = resolution.observed.of_record(record);
+    if observations.is_empty() {
+        return "the model maps no identifier".to_owned();
+    }
+    let mut parts: Vec<String> = Vec::new();
+    let mut index = 0;
+    while index < observations.len() {
+        let identifier = observations[index].identifier;
+        let mut statuses: Vec<ObservationStatus> = Vec::new();
+        while index < observations.len() && observations[index].identifier == identifier {
+            statuses.push(observations[index].status);
+            index += 1;
+        }
+        statuses.sort_unstable();
+        statuses.dedup();
+        let names: Vec<&str> = statuses.iter().map(|s| s.as_str()).collect();
+        parts.push(format!("{} {}", resolution.settings.identifiers[identifier as usize].name, names.join("/")));
+    }
+    format!("no used identifier value: {}", parts.join(", "))
+}
