@@ -308,13 +308,13 @@ impl Checker {
                 "identifier",
                 &mut seen,
             );
-            if let Some(region) = &identifier.default_region {
-                if phonenumber::country::Id::from_str(region).is_err() {
-                    self.report(
+            if let Some(region) = &identifier.default_region
+                && phonenumber::country::Id::from_str(region).is_err()
+            {
+                self.report(
                         format!("{path}.default_region"),
                         format!("`{region}` is not a known region; use an ISO 3166 two-letter code in capitals such as `FR` or `US`."),
                     );
-                }
             }
             if identifier.max_records_per_value == Some(0) {
                 self.report(
@@ -483,14 +483,14 @@ impl Checker {
             );
             return false;
         }
-        if let Some(columns) = columns {
-            if !columns.iter().any(|c| c == column) {
-                self.report(
+        if let Some(columns) = columns
+            && !columns.iter().any(|c| c == column)
+        {
+            self.report(
                     path,
                     format!("column `{column}` is not in the data of model `{model}`; use one of its columns: {}.", list(columns)),
                 );
-                return false;
-            }
+            return false;
         }
         true
     }
@@ -827,10 +827,10 @@ impl Checker {
     }
 
     fn schedule(&mut self, schedule: &options::Schedule) {
-        if let Some(at) = &schedule.at {
-            if !is_clock_time(at) {
-                self.report("schedule.at", format!("`{at}` is not a time of day; write it as `HH:MM` on a 24-hour clock, such as `03:00`."));
-            }
+        if let Some(at) = &schedule.at
+            && !is_clock_time(at)
+        {
+            self.report("schedule.at", format!("`{at}` is not a time of day; write it as `HH:MM` on a 24-hour clock, such as `03:00`."));
         }
     }
 }

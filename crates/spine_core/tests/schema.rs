@@ -2,6 +2,9 @@
 //!
 //! Run with `SPINE_BLESS=1` to rewrite the file after changing `spine_core::options`.
 
+// This test is a host of the engine: it reads and writes the checked-in file and reads the bless switch.
+#![allow(clippy::disallowed_methods)]
+
 use std::path::PathBuf;
 
 #[test]

@@ -1,0 +1,403 @@
+//! The vocabularies the demo people are drawn from: given names with their nicknames, family names (some with
+//! accents, apostrophes or two words), email domains and cities.
+
+/// A given name as a person would write it in full, and the short forms people also use.
+#[derive(Debug, Clone, Copy)]
+pub struct GivenName {
+    pub full: &'static str,
+    pub nicknames: &'static [&'static str],
+}
+
+const fn given(full: &'static str, nicknames: &'static [&'static str]) -> GivenName {
+    GivenName { full, nicknames }
+}
+
+/// Given names. English ones carry the common nicknames the `nickname` step maps back; French ones carry the
+/// accents the `name` step removes.
+pub const GIVEN_NAMES: &[GivenName] = &[
+    given("Robert", &["Bob", "Rob", "Bobby"]),
+    given("William", &["Bill", "Will", "Billy"]),
+    given("Elizabeth", &["Liz", "Beth", "Betty"]),
+    given("Katherine", &["Kate", "Kathy"]),
+    given("Michael", &["Mike"]),
+    given("James", &["Jim", "Jimmy"]),
+    given("Thomas", &["Tom", "Tommy"]),
+    given("David", &["Dave"]),
+    given("Christopher", &["Chris"]),
+    given("Nicholas", &["Nick"]),
+    given("Daniel", &["Dan", "Danny"]),
+    given("Joseph", &["Joe"]),
+    given("Margaret", &["Peggy", "Maggie"]),
+    given("Jennifer", &["Jenny", "Jen"]),
+    given("Anthony", &["Tony"]),
+    given("Richard", &["Rick"]),
+    given("Edward", &["Ed", "Ted"]),
+    given("Patricia", &["Pat", "Patty"]),
+    given("Susan", &["Sue"]),
+    given("Rebecca", &["Becky"]),
+    given("Hélène", &[]),
+    given("François", &[]),
+    given("Chloé", &[]),
+    given("Zoé", &[]),
+    given("Jérôme", &[]),
+    given("Anaïs", &[]),
+    given("Léa", &[]),
+    given("Noémie", &[]),
+    given("Benoît", &[]),
+    given("Cécile", &[]),
+    given("Inès", &[]),
+    given("Agnès", &[]),
+    given("Stéphane", &[]),
+    given("Loïc", &[]),
+    given("Océane", &[]),
+    given("Gaël", &[]),
+    given("Sophie", &[]),
+    given("Julien", &[]),
+    given("Camille", &[]),
+    given("Lucas", &[]),
+    given("Emma", &[]),
+    given("Hugo", &[]),
+    given("Manon", &[]),
+    given("Nathalie", &[]),
+    given("Pierre", &[]),
+    given("Marie", &[]),
+    given("Paul", &[]),
+    given("Claire", &[]),
+    given("Antoine", &[]),
+    given("Julie", &[]),
+    given("Laura", &[]),
+    given("Sarah", &[]),
+    given("Thibault", &[]),
+    given("Mathilde", &[]),
+    given("Louise", &[]),
+    given("Louis", &[]),
+    given("Yasmine", &[]),
+    given("Karim", &[]),
+    given("Mehdi", &[]),
+    given("Fatou", &[]),
+    given("Ana", &[]),
+    given("José", &[]),
+    given("Jean-Marc", &[]),
+    given("Anne-Sophie", &[]),
+];
+
+/// Family names.
+pub const FAMILY_NAMES: &[&str] = &[
+    "Martin",
+    "Bernard",
+    "Dubois",
+    "Petit",
+    "Durand",
+    "Leroy",
+    "Moreau",
+    "Simon",
+    "Laurent",
+    "Lefèvre",
+    "Michel",
+    "García",
+    "Müller",
+    "Fournier",
+    "Girard",
+    "Bonnet",
+    "Dupont",
+    "Lambert",
+    "Fontaine",
+    "Rousseau",
+    "Vincent",
+    "Lefebvre",
+    "Mercier",
+    "Blanc",
+    "Guérin",
+    "Boyer",
+    "Garnier",
+    "Chevalier",
+    "Legrand",
+    "Gauthier",
+    "Perrin",
+    "Robin",
+    "Clément",
+    "Morin",
+    "Henry",
+    "Roussel",
+    "Mathieu",
+    "Masson",
+    "Marchand",
+    "Duval",
+    "Denis",
+    "Dumont",
+    "Lemaire",
+    "Noël",
+    "Meyer",
+    "Dufour",
+    "Meunier",
+    "Brun",
+    "Blanchard",
+    "Giraud",
+    "Joly",
+    "Rivière",
+    "Brunet",
+    "Gaillard",
+    "Barbier",
+    "Arnaud",
+    "Martinez",
+    "Gérard",
+    "Roche",
+    "Renard",
+    "Schmitt",
+    "Roy",
+    "Leroux",
+    "Colin",
+    "Vidal",
+    "Caron",
+    "Picard",
+    "Roger",
+    "Fabre",
+    "Aubert",
+    "Lemoine",
+    "Renaud",
+    "Dumas",
+    "Lacroix",
+    "Olivier",
+    "Bourgeois",
+    "Rey",
+    "Leclerc",
+    "Payet",
+    "Rolland",
+    "Guillaume",
+    "Lecomte",
+    "Lopez",
+    "Dupuy",
+    "Guillot",
+    "Hubert",
+    "Berger",
+    "Carpentier",
+    "Sanchez",
+    "Dupuis",
+    "Moulin",
+    "Deschamps",
+    "Huet",
+    "Vasseur",
+    "Perez",
+    "Boucher",
+    "Fleury",
+    "Royer",
+    "Klein",
+    "Jacquet",
+    "Poirier",
+    "Marty",
+    "Aubry",
+    "Guyot",
+    "Carré",
+    "Renault",
+    "Charpentier",
+    "Ménard",
+    "Maillard",
+    "Baron",
+    "Bertin",
+    "Bailly",
+    "Hervé",
+    "Schneider",
+    "Fernandez",
+    "Le Gall",
+    "Collet",
+    "Léger",
+    "Bouvier",
+    "Prévost",
+    "Millet",
+    "Perrot",
+    "Le Roux",
+    "Cousin",
+    "Germain",
+    "Breton",
+    "Besson",
+    "Langlois",
+    "Rémy",
+    "Le Goff",
+    "Pelletier",
+    "Lévêque",
+    "Perrier",
+    "Leblanc",
+    "Barré",
+    "Lebrun",
+    "Marchal",
+    "Weber",
+    "Mallet",
+    "Hamon",
+    "Boulanger",
+    "Jacob",
+    "Monnier",
+    "Michaud",
+    "Rodriguez",
+    "Guichard",
+    "Gillet",
+    "Étienne",
+    "Grondin",
+    "Poulain",
+    "Tessier",
+    "Chauvin",
+    "Da Silva",
+    "Bouchet",
+    "Lemaître",
+    "Bénard",
+    "Maréchal",
+    "Humbert",
+    "Reynaud",
+    "Hoarau",
+    "Perret",
+    "Barthélemy",
+    "Cordier",
+    "Pichon",
+    "Lejeune",
+    "Gilbert",
+    "Lamy",
+    "Delaunay",
+    "Pasquier",
+    "Carlier",
+    "Laporte",
+    "O'Brien",
+    "D'Angelo",
+    "Smith",
+    "Johnson",
+    "Williams",
+    "Brown",
+    "Jones",
+    "Miller",
+    "Davis",
+    "Wilson",
+    "Anderson",
+    "Taylor",
+    "Nguyen",
+    "Diallo",
+    "Benali",
+    "Kowalski",
+    "Rossi",
+    "Silva",
+    "Ferreira",
+    "Costa",
+];
+
+/// Consumer email domains; `gmail.com` comes first because its dots are a trap of their own.
+pub const EMAIL_DOMAINS: &[&str] = &[
+    "gmail.com",
+    "yahoo.fr",
+    "outlook.com",
+    "orange.fr",
+    "free.fr",
+    "hotmail.com",
+    "laposte.net",
+    "proton.me",
+];
+
+/// How often each domain is drawn, in the order of [`EMAIL_DOMAINS`].
+pub const EMAIL_DOMAIN_WEIGHTS: &[u32] = &[40, 10, 12, 10, 8, 10, 6, 4];
+
+/// Work email domains, for the second address some people use.
+pub const WORK_DOMAINS: &[&str] = &[
+    "acme.fr",
+    "globex.com",
+    "initech.fr",
+    "umbrella.eu",
+    "hooli.com",
+];
+
+/// Cities, with the accents and hyphens people write (or forget).
+pub const CITIES: &[&str] = &[
+    "Paris",
+    "Lyon",
+    "Marseille",
+    "Toulouse",
+    "Nice",
+    "Nantes",
+    "Strasbourg",
+    "Montpellier",
+    "Bordeaux",
+    "Lille",
+    "Rennes",
+    "Reims",
+    "Saint-Étienne",
+    "Le Havre",
+    "Toulon",
+    "Grenoble",
+    "Dijon",
+    "Angers",
+    "Nîmes",
+    "Villeurbanne",
+    "Clermont-Ferrand",
+    "Aix-en-Provence",
+    "Brest",
+    "Tours",
+    "Amiens",
+    "Limoges",
+    "Annecy",
+    "Perpignan",
+    "Besançon",
+    "Orléans",
+];
+
+/// Placeholder emails that many unrelated records share: matching on them would merge strangers.
+pub const PLACEHOLDER_EMAILS: &[&str] = &[
+    "test@test.com",
+    "unknown",
+    "n/a",
+    "none@none.com",
+    "TEST@TEST.COM",
+];
+
+/// The address a shop writes for guest checkouts: never blocked by name, so only the frequency quarantine
+/// (`max_records_per_value`) keeps it from merging its customers.
+pub const GUEST_EMAIL: &str = "noreply@shop.example";
+
+/// Placeholder phone numbers.
+pub const PLACEHOLDER_PHONES: &[&str] = &["0000000000", "00 00 00 00 00", "+33000000000"];
+
+/// Placeholder names typed when the real one was not known.
+pub const PLACEHOLDER_NAMES: &[&str] = &["unknown", "Unknown", "TEST", "n/a", "xxx"];
+
+/// Honorifics written before a given name in the CRM.
+pub const HONORIFICS: &[&str] = &["Mr", "Mrs", "Ms", "Dr", "Mme", "M.", "Mlle"];
+
+/// Notes left by support agents: plain text, text with commas and quotes (RFC 4180 quoting), and cells that
+/// look like markup or spreadsheet formulas, which must come out as text.
+pub const SUPPORT_NOTES: &[&str] = &[
+    "",
+    "",
+    "",
+    "Asked about delivery times",
+    "Refund issued, order damaged",
+    "Wants to \"unsubscribe\" from the newsletter",
+    "<b>VIP</b> customer",
+    "=HYPERLINK(\"http://example.invalid\")",
+    "+1 callback requested",
+    "Password reset",
+];
+
+/// Folds the accented letters used in the lists above to ASCII, the way a form without accents would.
+pub fn strip_accents(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            'é' | 'è' | 'ê' | 'ë' => 'e',
+            'É' | 'È' | 'Ê' => 'E',
+            'à' | 'â' | 'á' => 'a',
+            'î' | 'ï' | 'í' => 'i',
+            'ô' | 'ó' => 'o',
+            'ü' | 'û' | 'ú' => 'u',
+            'ç' => 'c',
+            other => other,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn weights_match_domains_and_accents_fold() {
+        assert_eq!(EMAIL_DOMAINS.len(), EMAIL_DOMAIN_WEIGHTS.len());
+        assert_eq!(
+            strip_accents("Hélène Lefèvre-Müller, Ça"),
+            "Helene Lefevre-Muller, Ça"
+        );
+        assert!(GIVEN_NAMES.iter().any(|g| !g.nicknames.is_empty()));
+    }
+}
