@@ -179,19 +179,22 @@ pub fn looks_like_code(value: &str) -> bool {
 }
 
 /// The primary key a person would pick: a column filled and unique on every row, preferring one named like a
-/// key (`id`, `*_id`, `key`), then the leftmost.
+/// key (`id`, `*_id`, `key`, `*_ref`), then the leftmost. When no column is fully unique (real files have a
+/// few empty or repeated keys, which resolution reports), a column filled and distinct on 95% of rows will do.
 pub fn suggest_key(columns: &[ColumnProfile], rows: usize) -> Option<String> {
-    let unique = |c: &&ColumnProfile| rows > 0 && c.filled == rows && c.distinct == rows;
+    if rows == 0 {
+        return None;
+    }
+    let unique = |c: &&ColumnProfile| c.filled == rows && c.distinct == rows;
+    let nearly = |c: &&ColumnProfile| c.filled * 100 >= rows * 95 && c.distinct * 100 >= c.filled * 95;
     let named = |c: &&ColumnProfile| {
         let name = c.name.to_lowercase();
-        name == "id" || name == "key" || name.ends_with("_id") || name.ends_with("id") || name.ends_with("_key")
+        name == "id" || name == "key" || name == "ref" || name.ends_with("id") || name.ends_with("_key") || name.ends_with("_ref")
     };
-    columns
-        .iter()
-        .filter(unique)
-        .find(named)
-        .or_else(|| columns.iter().find(unique))
-        .map(|c| c.name.clone())
+    let pick = |test: &dyn Fn(&&ColumnProfile) -> bool| {
+        columns.iter().filter(|c| test(c)).find(named).or_else(|| columns.iter().find(|c| test(c)))
+    };
+    pick(&unique).or_else(|| pick(&nearly)).map(|c| c.name.clone())
 }
 
 /// The order field a person would pick: a date column named like an update time, else the first date column
