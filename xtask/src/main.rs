@@ -2,6 +2,7 @@
 //!
 //! Each command first installs what is missing (see `tools.rs`), so a fresh machine needs nothing else.
 
+mod bench;
 mod tools;
 
 use anyhow::{Context, Result, bail};
@@ -17,6 +18,8 @@ commands:
   serve   build and serve the studio on http://127.0.0.1:8080 with the demo data built in
   test    everything: fmt, clippy (native and wasm32), native tests, browser unit tests, site build, end-to-end
   dist    build the release site into dist/ and print the WebAssembly sizes
+  bench   time the release `spine run` on 100k and 1M synthetic records (or `bench 100k`), with peak memory
+          and precision, recall and F1 against the ground truth
 ";
 
 fn main() -> ExitCode {
@@ -25,6 +28,7 @@ fn main() -> ExitCode {
         Some("serve") => serve(),
         Some("test") => test(),
         Some("dist") => dist().map(|_| ()),
+        Some("bench") => bench::bench(&args[1..]),
         Some("help" | "--help" | "-h") | None => {
             print!("{USAGE}");
             Ok(())

@@ -1,16 +1,20 @@
 //! The `spine` command line: production runs of an identity graph over CSV files.
+//!
+//! Exit codes: 0 when all is well, 1 when the command found problems (an invalid identity graph for
+//! `validate`), 2 when it could not do its job (unreadable or malformed input, an invalid graph for `run`).
 
-use anyhow::{Context, Result};
+mod commands;
+mod input;
+mod progress;
+
+use anyhow::Result;
 use clap::{Parser, Subcommand};
+use std::io::{self, Write as _};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(
-    name = "spine",
-    version,
-    about = "Resolve customer records into one profile per person."
-)]
+#[command(name = "spine", version, about = "Resolve customer records into one profile per person.")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -18,42 +22,101 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Resolve the CSV files of a folder and print the number of profiles.
+    /// Check an identity graph and print every problem as `GRAPH: <JSON path>: <message>`.
+    Validate {
+        /// The identity graph JSON file.
+        graph: PathBuf,
+        /// A folder with one `<model>.csv` per model: mapped columns are checked against their headers.
+        #[arg(long, value_name = "DIR")]
+        data: Option<PathBuf>,
+    },
+    /// Resolve the models' CSV files into profiles and write every output table to `OUT/<table>.csv`.
     Run {
-        /// A folder of CSV files, one per model.
+        /// The identity graph JSON file.
+        graph: PathBuf,
+        /// The folder holding `<model>.csv` for each model and event model.
+        #[arg(long, value_name = "DIR")]
+        data: Option<PathBuf>,
+        /// The file of one model, instead of `DIR/<model>.csv` (repeat for several models).
+        #[arg(long = "model", value_name = "MODEL=FILE")]
+        models: Vec<String>,
+        /// The folder to write the output tables to (created when missing).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// The output folder of the previous run: its `identity_match.csv` (and `identity_redirects.csv`, when
+        /// present) carry profile IDs over.
+        #[arg(long, value_name = "DIR")]
+        previous: Option<PathBuf>,
+        /// Print the time each stage took (reading, each engine stage, writing) to stderr.
         #[arg(long)]
-        data: PathBuf,
+        timings: bool,
+    },
+    /// Write the demo data set (or a synthetic one of any size): model and event CSVs, `graph.json` and the
+    /// ground truth `truth.csv`.
+    Demo {
+        /// The folder to write to (created when missing).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Generate a synthetic set of exactly this many profile records instead of the built-in set.
+        #[arg(long, value_name = "N")]
+        records: Option<usize>,
+        /// The seed of the synthetic set: the same records and seed give the same files.
+        #[arg(long, value_name = "S", requires = "records", default_value_t = 1)]
+        seed: u64,
+    },
+    /// Score a run against a ground truth: pairwise precision, recall and F1.
+    Evaluate {
+        /// The ground truth: `model,key,person`.
+        #[arg(long, value_name = "TRUTH.csv")]
+        truth: PathBuf,
+        /// The run's `identity_match.csv`.
+        #[arg(long = "match", value_name = "MATCH.csv")]
+        identity_match: PathBuf,
     },
 }
 
+/// How a command that did its job ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Nothing to report.
+    Clean,
+    /// The command found problems in its input (exit code 1).
+    Findings,
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match run(cli) {
-        Ok(()) => ExitCode::SUCCESS,
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
         Err(error) => {
-            eprintln!("error: {error:#}");
+            let _ = error.print();
+            // `--help` and `--version` are not errors; a bad command line is.
+            return if error.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+        }
+    };
+    match run(cli) {
+        Ok(Outcome::Clean) => ExitCode::SUCCESS,
+        Ok(Outcome::Findings) => ExitCode::from(1),
+        // A reader that stops early (`spine evaluate ... | head -1`) is not an error.
+        Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
+        Err(error) => {
+            let _ = writeln!(io::stderr(), "spine: error: {error:#}");
             ExitCode::from(2)
         }
     }
 }
 
-fn run(cli: Cli) -> Result<()> {
+fn run(cli: Cli) -> Result<Outcome> {
     match cli.command {
-        Command::Run { data } => {
-            let mut paths: Vec<PathBuf> = std::fs::read_dir(&data)
-                .with_context(|| format!("cannot read the folder {}", data.display()))?
-                .filter_map(|entry| entry.ok().map(|e| e.path()))
-                .filter(|path| path.extension().is_some_and(|ext| ext == "csv"))
-                .collect();
-            paths.sort();
-            let mut tables = Vec::with_capacity(paths.len());
-            for path in &paths {
-                let bytes = std::fs::read(path)
-                    .with_context(|| format!("cannot read {}", path.display()))?;
-                tables.push(spine_core::parse_csv(&path.display().to_string(), &bytes)?);
-            }
-            println!("{} profiles", spine_core::count_profiles_by_email(&tables));
-            Ok(())
+        Command::Validate { graph, data } => commands::validate(&graph, data.as_deref()),
+        Command::Run { graph, data, models, out, previous, timings } => {
+            let inputs = commands::RunInputs { data, models, out, previous, timings };
+            commands::run(&graph, &inputs)
         }
+        Command::Demo { out, records, seed } => commands::demo(&out, records.map(|records| (records, seed))),
+        Command::Evaluate { truth, identity_match } => commands::evaluate(&truth, &identity_match),
     }
+}
+
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| cause.downcast_ref::<io::Error>().is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe))
 }

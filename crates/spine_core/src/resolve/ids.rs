@@ -36,6 +36,29 @@ impl Profiles {
         self.members[self.start[profile as usize] as usize]
     }
 
+    /// Renumbers the profiles in ID order, so that tables sorted by ID read profiles and golden values in
+    /// memory order (at a million profiles, random access costs more than the writing).
+    pub(crate) fn into_id_order(mut self) -> Self {
+        let count = self.len();
+        let mut order: Vec<u32> = (0..index_u32(count)).collect();
+        order.sort_unstable_by(|&a, &b| self.ids[a as usize].cmp(&self.ids[b as usize]));
+        let mut renumbered = vec![0u32; count];
+        let mut start = Vec::with_capacity(count + 1);
+        let mut members = Vec::with_capacity(self.members.len());
+        let mut conflict = Vec::with_capacity(count);
+        let mut ids = Vec::with_capacity(count);
+        for (position, &old) in order.iter().enumerate() {
+            renumbered[old as usize] = index_u32(position);
+            start.push(index_u32(members.len()));
+            members.extend_from_slice(self.members(old));
+            conflict.push(self.conflict[old as usize]);
+            ids.push(std::mem::take(&mut self.ids[old as usize]));
+        }
+        start.push(index_u32(members.len()));
+        let of_record = self.of_record.iter().map(|&p| if p == NONE { NONE } else { renumbered[p as usize] }).collect();
+        Self { of_record, start, members, conflict, ids }
+    }
+
     /// Builds the profiles from each emitted record's cluster root (`NONE` for records not emitted).
     pub(crate) fn from_roots(roots: &[u32], conflict_record: &[bool]) -> Self {
         let mut profile_of_root = vec![NONE; roots.len()];

@@ -142,17 +142,25 @@ pub(crate) fn describe(settings: &Settings, broken: &[Broken]) -> String {
     parts.join("; ")
 }
 
-/// The names of the broken value limits, for `this part holds no customer_id value`.
+/// What a part lacks to be attributed: `customer_id or user_id value`, `crm record`, or both joined.
 pub(crate) fn value_limit_names(settings: &Settings, broken: &[Broken]) -> String {
-    let names: Vec<String> = broken
-        .iter()
-        .filter_map(|b| match *b {
-            Broken::Identifier { identifier, .. } => Some(settings.identifiers[identifier].name.clone()),
-            Broken::OnePerProfile { model, .. } => Some(format!("{} record", settings.models[model].name)),
-            Broken::Size { .. } => None,
-        })
-        .collect();
-    names.join(" or ")
+    let mut identifiers: Vec<&str> = Vec::new();
+    let mut models: Vec<&str> = Vec::new();
+    for b in broken {
+        match *b {
+            Broken::Identifier { identifier, .. } => identifiers.push(&settings.identifiers[identifier].name),
+            Broken::OnePerProfile { model, .. } => models.push(&settings.models[model].name),
+            Broken::Size { .. } => {}
+        }
+    }
+    let mut parts = Vec::new();
+    if !identifiers.is_empty() {
+        parts.push(format!("{} value", identifiers.join(" or ")));
+    }
+    if !models.is_empty() {
+        parts.push(format!("{} record", models.join(" or ")));
+    }
+    parts.join(" and no ")
 }
 
 /// The number of distinct values in the union of two sorted, deduplicated slices.

@@ -286,6 +286,7 @@ pub fn resolve(
     let mut profiles = Profiles::from_roots(&roots, &clusters.frozen);
     let (ids, redirects) = ids::assign(settings, &records, &profiles, previous);
     profiles.ids = ids;
+    let profiles = profiles.into_id_order();
     let status = (0..records.len())
         .map(|record| {
             if observed.missing[record] {

@@ -93,7 +93,7 @@ impl UsedValues {
         &self.values[self.start[slot] as usize..self.start[slot + 1] as usize]
     }
 
-    /// Every used value of a record across identifiers, as (identifier, values).
+    /// True when the record has a used value of some identifier.
     pub(crate) fn any(&self, record: u32) -> bool {
         let slot = record as usize * self.identifiers;
         self.start[slot] != self.start[slot + self.identifiers]

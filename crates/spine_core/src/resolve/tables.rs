@@ -34,7 +34,7 @@ struct Csv<W: Write> {
 impl<W: Write> Csv<W> {
     fn cell(&mut self, text: &str) -> io::Result<()> {
         self.separator()?;
-        if text.contains([',', '"', '\r', '\n']) {
+        if text.bytes().any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n')) {
             self.out.write_all(b"\"")?;
             for (index, piece) in text.split('"').enumerate() {
                 if index > 0 {
@@ -48,9 +48,20 @@ impl<W: Write> Csv<W> {
         }
     }
 
-    fn number(&mut self, value: u64) -> io::Result<()> {
+    fn number(&mut self, mut value: u64) -> io::Result<()> {
         self.separator()?;
-        write!(self.out, "{value}")
+        // Decimal digits by hand: this runs for millions of cells and the formatting machinery is slower.
+        let mut digits = [0u8; 20];
+        let mut at = digits.len();
+        loop {
+            at -= 1;
+            digits[at] = b'0' + (value % 10) as u8;
+            value /= 10;
+            if value == 0 {
+                break;
+            }
+        }
+        self.out.write_all(&digits[at..])
     }
 
     fn separator(&mut self) -> io::Result<()> {
@@ -170,19 +181,34 @@ fn matched_ids(resolution: &Resolution, csv: &mut Out<'_>) -> io::Result<()> {
     let settings = &resolution.settings;
     csv.row(&[&settings.id_column, "identifier", "value", "record_count", "models", "first_seen_at", "last_seen_at"])?;
     let ranks = resolution.identifier_name_ranks();
-    let instant = &resolution.orders.instant;
-    let mut held: Vec<(usize, u32, u32)> = Vec::new();
+    let mut by_rank = vec![0; ranks.len()];
+    for (identifier, &rank) in ranks.iter().enumerate() {
+        by_rank[rank] = identifier;
+    }
+    // Each member's order and model are read once per profile: at a million profiles the reads, which land
+    // all over memory, cost more than the writing.
+    let mut members: Vec<(Option<super::Instant>, &str, &str)> = Vec::new();
+    // (identifier name rank, value, member index).
+    let mut held: Vec<(usize, u32, usize)> = Vec::new();
     let mut models: Vec<&str> = Vec::new();
+    let mut joined = String::new();
     for profile in resolution.profiles_by_id() {
+        members.clear();
         held.clear();
-        for &record in resolution.profiles.members(profile) {
-            for identifier in 0..settings.identifiers.len() {
+        for (member, &record) in resolution.profiles.members(profile).iter().enumerate() {
+            members.push((
+                resolution.orders.instant[record as usize],
+                resolution.orders.raw.get(record),
+                resolution.model_name(record),
+            ));
+            for (identifier, &rank) in ranks.iter().enumerate() {
                 for &value in resolution.observed.used.get(record, identifier) {
-                    held.push((ranks[identifier], value, record));
+                    held.push((rank, value, member));
                 }
             }
         }
         held.sort_unstable();
+        let id = &resolution.profiles.ids[profile as usize];
         let mut start = 0;
         while start < held.len() {
             let (rank, value, _) = held[start];
@@ -192,20 +218,34 @@ fn matched_ids(resolution: &Resolution, csv: &mut Out<'_>) -> io::Result<()> {
             }
             let group = &held[start..end];
             models.clear();
-            models.extend(group.iter().map(|&(_, _, r)| resolution.model_name(r)));
+            models.extend(group.iter().map(|&(_, _, m)| members[m].2));
             models.sort_unstable();
             models.dedup();
-            let dated = group.iter().map(|&(_, _, r)| r).filter(|&r| instant[r as usize].is_some());
-            let first = dated.clone().min_by_key(|&r| (instant[r as usize], r)).unwrap_or(NONE);
-            let last = dated.min_by(|&a, &b| instant[b as usize].cmp(&instant[a as usize]).then(a.cmp(&b))).unwrap_or(NONE);
-            let identifier = resolution.identifier_by_rank(rank);
-            csv.cell(&resolution.profiles.ids[profile as usize])?;
-            csv.cell(&settings.identifiers[identifier].name)?;
+            joined.clear();
+            for (index, model) in models.iter().enumerate() {
+                if index > 0 {
+                    joined.push('|');
+                }
+                joined.push_str(model);
+            }
+            // Members are in anchor order, so on equal instants the first one found wins.
+            let (mut first, mut last): (Option<usize>, Option<usize>) = (None, None);
+            for &(_, _, member) in group {
+                let Some(instant) = members[member].0 else { continue };
+                if first.is_none_or(|f| Some(instant) < members[f].0) {
+                    first = Some(member);
+                }
+                if last.is_none_or(|l| Some(instant) > members[l].0) {
+                    last = Some(member);
+                }
+            }
+            csv.cell(id)?;
+            csv.cell(&settings.identifiers[by_rank[rank]].name)?;
             csv.cell(resolution.observed.values.get(value))?;
             csv.number(group.len() as u64)?;
-            csv.cell(&models.join("|"))?;
-            csv.cell(resolution.order_raw(first))?;
-            csv.cell(resolution.order_raw(last))?;
+            csv.cell(&joined)?;
+            csv.cell(first.map_or("", |m| members[m].1))?;
+            csv.cell(last.map_or("", |m| members[m].1))?;
             csv.end()?;
             start = end;
         }

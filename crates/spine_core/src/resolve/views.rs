@@ -271,12 +271,6 @@ impl Resolution {
         ranks(self.settings.identifiers.iter().map(|i| i.name.as_str()))
     }
 
-    /// The identifier at a position of the name order.
-    pub(crate) fn identifier_by_rank(&self, rank: usize) -> usize {
-        let ranks = self.identifier_name_ranks();
-        ranks.iter().position(|&r| r == rank).unwrap_or_default()
-    }
-
     /// Loaded records sorted by model name, then key.
     pub(crate) fn records_by_name(&self) -> impl Iterator<Item = u32> + '_ {
         let mut models: Vec<usize> = (0..self.settings.models.len()).collect();
@@ -287,11 +281,9 @@ impl Resolution {
         })
     }
 
-    /// Profiles sorted by ID.
-    pub(crate) fn profiles_by_id(&self) -> Vec<u32> {
-        let mut order: Vec<u32> = (0..index_u32(self.profiles.len())).collect();
-        order.sort_unstable_by(|&a, &b| self.profiles.ids[a as usize].cmp(&self.profiles.ids[b as usize]));
-        order
+    /// Profiles sorted by ID (profiles are numbered in ID order once their IDs are known).
+    pub(crate) fn profiles_by_id(&self) -> std::ops::Range<u32> {
+        0..index_u32(self.profiles.len())
     }
 
     /// Pair indices by stage, left model, left key, right model, right key.
@@ -314,7 +306,7 @@ impl Resolution {
     pub(crate) fn conflict_detail(&self, record: u32) -> (String, String) {
         let refusal = &self.refusals[self.conflict_of[record as usize] as usize];
         let detail = format!(
-            "merge refused at stage {} ({}): the merged profile would hold {}; this part holds no {} value",
+            "merge refused at stage {} ({}): the merged profile would hold {}; this part holds no {}",
             refusal.rule + 1,
             self.settings.rules[refusal.rule].name,
             limits::describe(&self.settings, &refusal.broken),
