@@ -94,6 +94,13 @@ pub fn detect_kind(name: &str, sample: &[&str], filled: usize, distinct: usize) 
     if share(looks_like_date) >= KIND_SHARE {
         return ColumnKind::Date;
     }
+    // Unix seconds look like long numbers; a name that speaks of time says what they are.
+    let time_name = ["time", "login", "seen", "updated", "modified", "created", "date", "_at", "ts"]
+        .iter()
+        .any(|hint| name.contains(hint));
+    if time_name && share(looks_like_unix_seconds) >= KIND_SHARE {
+        return ColumnKind::Date;
+    }
     let id_name = name == "id"
         || name.ends_with("_id")
         || name.ends_with("id") && name.len() <= 6
@@ -166,6 +173,11 @@ pub fn looks_like_date(value: &str) -> bool {
         && parts[2].len() == 4
 }
 
+/// Nine or ten ASCII digits: a Unix time between 1973 and 2286.
+pub fn looks_like_unix_seconds(value: &str) -> bool {
+    (9..=10).contains(&value.len()) && value.bytes().all(|b| b.is_ascii_digit())
+}
+
 /// Letters, spaces, hyphens, apostrophes and dots only, with at least one letter.
 pub fn looks_like_name(value: &str) -> bool {
     value.chars().any(char::is_alphabetic)
@@ -205,7 +217,7 @@ pub fn suggest_order(columns: &[ColumnProfile], key: Option<&str>) -> Option<Str
         .filter(|c| c.kind == ColumnKind::Date && Some(c.name.as_str()) != key)
         .collect();
     // Hints in order of preference: an update time beats a creation time.
-    let hints = ["updated", "modified", "changed", "last", "timestamp", "_at", "ts", "date"];
+    let hints = ["updated", "modified", "changed", "last", "timestamp", "_at", "ts", "date", "login"];
     hints
         .iter()
         .find_map(|hint| dates.iter().find(|c| c.name.to_lowercase().contains(hint)))

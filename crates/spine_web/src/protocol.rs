@@ -175,6 +175,8 @@ pub struct RunSummary {
     pub cluster_sizes: Vec<(u64, u64)>,
     /// The largest profiles (ID, records), for the cluster view's chooser.
     pub largest: Vec<(String, u64)>,
+    /// A profile worth watching grow: records from the most sources, of a drawable size.
+    pub showcase: Option<String>,
     pub tables: Vec<String>,
     pub golden_fields: Vec<String>,
     pub warnings: Vec<String>,

@@ -27,6 +27,8 @@ const UNRESOLVED_SHOWN: usize = 200;
 const WARNINGS_SHOWN: usize = 20;
 /// Profiles offered in the cluster view's chooser.
 const LARGEST_SHOWN: usize = 12;
+/// The largest profile the run screen picks to show growing.
+const SHOWCASE_MAX_RECORDS: usize = 24;
 /// Suspicious profiles listed per reason.
 const SUSPECTS_PER_REASON: usize = 4;
 /// Progress reports are sent at most this often (milliseconds), and on every new stage.
@@ -402,11 +404,24 @@ impl Run {
                 profiles_after: s.profiles_after,
             })
             .collect();
-        let mut largest: Vec<(String, u64)> = self
-            .resolution
-            .profiles()
-            .map(|p| (p.id.to_owned(), p.records.len() as u64))
-            .collect();
+        let mut largest: Vec<(String, u64)> = Vec::new();
+        // The showcase: most sources, then most records up to a drawable size, then the smallest ID.
+        let mut showcase: Option<(usize, usize, String)> = None;
+        for profile in self.resolution.profiles() {
+            let records = profile.records.len();
+            largest.push((profile.id.to_owned(), records as u64));
+            let mut models: Vec<&str> = profile.records.iter().map(|r| r.model).collect();
+            models.sort_unstable();
+            models.dedup();
+            if records <= SHOWCASE_MAX_RECORDS {
+                let better = showcase
+                    .as_ref()
+                    .is_none_or(|(m, r, _)| (models.len(), records) > (*m, *r));
+                if better {
+                    showcase = Some((models.len(), records, profile.id.to_owned()));
+                }
+            }
+        }
         largest.sort_unstable_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         largest.truncate(LARGEST_SHOWN);
         let warnings = self.resolution.warnings();
@@ -419,6 +434,7 @@ impl Run {
             stages,
             cluster_sizes: self.resolution.cluster_sizes(),
             largest,
+            showcase: showcase.map(|(_, _, id)| id),
             tables: self.resolution.table_names().iter().map(|t| (*t).to_owned()).collect(),
             golden_fields: self.settings.golden.iter().map(|f| f.name.clone()).collect(),
             warning_count: warnings.len(),

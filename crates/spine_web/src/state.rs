@@ -271,7 +271,10 @@ impl AppState {
             }
             Response::Done(summary) => {
                 self.clear_results();
-                self.watched = summary.largest.first().map(|(id, _)| id.clone());
+                self.watched = summary
+                    .showcase
+                    .clone()
+                    .or_else(|| summary.largest.first().map(|(id, _)| id.clone()));
                 self.summary = Some(Rc::new(*summary));
                 self.run = RunState::Idle;
             }

@@ -48,6 +48,8 @@ const NAME_HINTS: &[(&[&str], IdentifierKind, &str)] = &[
     (&["lname"], IdentifierKind::Name, "last_name"),
     (&["surname"], IdentifierKind::Name, "last_name"),
     (&["family", "name"], IdentifierKind::Name, "last_name"),
+    (&["first"], IdentifierKind::Name, "first_name"),
+    (&["last"], IdentifierKind::Name, "last_name"),
     (&["anon"], IdentifierKind::AnonymousId, "anonymous_id"),
     (&["device"], IdentifierKind::DeviceId, "device_id"),
     (&["account"], IdentifierKind::AccountId, "account_id"),
@@ -119,8 +121,8 @@ pub fn guess(column: &str, kind: ColumnKind) -> Option<(IdentifierKind, &'static
     }
 }
 
-/// Suggestions for every model of the graph that has a loaded file: each column that is not the key or the
-/// order field and is not mapped yet, in model then column order.
+/// Suggestions for every model of the graph that has a loaded file: each column that is not the order field
+/// (nor a key private to the file) and is not mapped yet, in model then column order.
 pub fn suggest(graph: &IdentityGraph, files: &[FileSummary]) -> Vec<Suggestion> {
     let mut out = Vec::new();
     for model in &graph.models {
@@ -129,7 +131,7 @@ pub fn suggest(graph: &IdentityGraph, files: &[FileSummary]) -> Vec<Suggestion> 
         };
         for column in &file.columns {
             let name = column.name.as_str();
-            if model.primary_key.as_deref() == Some(name) || model.order_by.as_deref() == Some(name) {
+            if model.order_by.as_deref() == Some(name) {
                 continue;
             }
             let mapped = model
@@ -142,6 +144,12 @@ pub fn suggest(graph: &IdentityGraph, files: &[FileSummary]) -> Vec<Suggestion> 
             let Some((kind, canonical, reason)) = guess(name, column.kind) else {
                 continue;
             };
+            // A primary key is worth matching on only when other systems share it (a user or customer ID),
+            // not when it is the file's own row number.
+            let shared_key = matches!(kind, IdentifierKind::UserId | IdentifierKind::CustomerId | IdentifierKind::AccountId);
+            if model.primary_key.as_deref() == Some(name) && !shared_key {
+                continue;
+            }
             // Reuse an identifier of the same name, else the only identifier of the same kind (names excepted:
             // a first name and a last name are both of kind `name` but must stay apart).
             let same_name = graph.identifiers.iter().find(|i| i.name == canonical);

@@ -14,6 +14,8 @@ pub const MODEL_COLOURS: [&str; 8] = ["#3b5bdb", "#e8590c", "#2b8a3e", "#ae3ec9"
 pub const RULE_COLOURS: [&str; 8] = ["#1864ab", "#d9480f", "#087f5b", "#862e9c", "#a61e4d", "#364fc7", "#5c940d", "#495057"];
 
 const W: f64 = 620.0;
+/// Profiles up to this many drawn records get their keys written.
+const LABELLED_NODES: usize = 16;
 const H: f64 = 380.0;
 
 #[derive(Properties, PartialEq)]
@@ -100,13 +102,15 @@ pub fn ClusterView(props: &ClusterViewProps) -> Html {
             </line>
         }
     });
+    // Keys are written under the records while they fit; larger profiles name them on hover.
+    let labelled = grown.nodes.len() <= LABELLED_NODES;
     let nodes = grown.nodes.iter().enumerate().map(|(i, (model, key))| {
         let (x, y) = places[i];
         html! {
             <g class={classes!("node", (!joined(i)).then_some("alone"))} style={format!("transform: translate({x:.1}px, {y:.1}px)")}>
                 <title>{ format!("{model} {key}") }</title>
                 <circle r="9" fill={colour(&MODEL_COLOURS, model_index(model))} />
-                <text y="22" text-anchor="middle">{ truncate(key, 10) }</text>
+                if labelled { <text y="22" text-anchor="middle">{ truncate(key, 12) }</text> }
             </g>
         }
     });

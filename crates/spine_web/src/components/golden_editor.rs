@@ -83,9 +83,10 @@ pub fn GoldenEditor(props: &GoldenEditorProps) -> Html {
                             <td>
                                 <select aria-label={format!("Strategy of {}", field.name)} onchange={on_strategy}>
                                     { for STRATEGIES.iter().map(|(s, words)| html! {
-                                        <option value={snake(s)} selected={*s == field.strategy}>{ format!("{} — {}", snake(s), words) }</option>
+                                        <option value={snake(s)} selected={*s == field.strategy} title={*words}>{ snake(s) }</option>
                                     }) }
                                 </select>
+                                <div class="muted small">{ STRATEGIES.iter().find(|(s, _)| *s == field.strategy).map_or("", |(_, w)| *w) }</div>
                             </td>
                             <td>
                                 if field.strategy == Strategy::ModelPriority {

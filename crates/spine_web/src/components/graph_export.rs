@@ -49,10 +49,10 @@ pub fn GraphExport(props: &GraphExportProps) -> Html {
     html! {
         <div class="graph-export">
             <div class="row">
-                <button id="download-graph" class="primary" onclick={attempt(props.on_download.clone())} aria-disabled={(!valid).to_string()}>
+                <button id="download-graph" class={classes!("primary", (!valid).then_some("blocked"))} onclick={attempt(props.on_download.clone())}>
                     { "Download identity graph (JSON)" }
                 </button>
-                <button id="copy-graph" onclick={attempt(props.on_copy.clone())} aria-disabled={(!valid).to_string()}>{ "Copy JSON" }</button>
+                <button id="copy-graph" class={classes!((!valid).then_some("blocked"))} onclick={attempt(props.on_copy.clone())}>{ "Copy JSON" }</button>
                 if valid { <span class="badge ok">{ "valid" }</span> }
             </div>
             if let (true, Some(reason)) = (*refused, &reason) {

@@ -159,18 +159,21 @@ fn identifier_card(index: usize, identifier: &Identifier, problems: &[Problem], 
                         onchange={from_input(change(|v| optional_number::<u64>(&v).ok().map(IdentifierChange::MaxRecordsPerValue)))} />
                 </label>
             </div>
-            <div class="grid-2">
-                <label class="stack">
-                    <span>{ "Blocked values (one per line)" }</span>
-                    <textarea rows="3" value={identifier.blocked_values.join("\n")}
-                        onchange={from_area(change(|v| Some(IdentifierChange::BlockedValues(lines(&v)))))} />
-                </label>
-                <label class="stack">
-                    <span>{ "Blocked patterns (regular expressions, one per line)" }</span>
-                    <textarea rows="3" value={identifier.blocked_patterns.join("\n")}
-                        onchange={from_area(change(|v| Some(IdentifierChange::BlockedPatterns(lines(&v)))))} />
-                </label>
-            </div>
+            <details class="blocking" open={!identifier.blocked_values.is_empty() || !identifier.blocked_patterns.is_empty()}>
+                <summary>{ format!("Blocked values ({}) and patterns ({})", identifier.blocked_values.len(), identifier.blocked_patterns.len()) }</summary>
+                <div class="grid-2">
+                    <label class="stack">
+                        <span>{ "Blocked values (one per line)" }</span>
+                        <textarea rows="3" value={identifier.blocked_values.join("\n")}
+                            onchange={from_area(change(|v| Some(IdentifierChange::BlockedValues(lines(&v)))))} />
+                    </label>
+                    <label class="stack">
+                        <span>{ "Blocked patterns (regular expressions, one per line)" }</span>
+                        <textarea rows="3" value={identifier.blocked_patterns.join("\n")}
+                            onchange={from_area(change(|v| Some(IdentifierChange::BlockedPatterns(lines(&v)))))} />
+                    </label>
+                </div>
+            </details>
         </li>
     }
 }

@@ -162,8 +162,8 @@ pub fn RuleEditor(props: &RuleEditorProps) -> Html {
                         onclick={emit(Edit::MoveRule { from: r, to: r.saturating_sub(1) })}>{ "↑" }</button>
                     <button class="move-down icon" aria-label={format!("Move rule {} down", rule.name)} disabled={r + 1 == count}
                         onclick={emit(Edit::MoveRule { from: r, to: r + 1 })}>{ "↓" }</button>
-                    <button class="remove-rule icon danger" aria-label={format!("Remove rule {}", rule.name)}
-                        onclick={emit(Edit::RemoveRule { index: r })}>{ "🗑" }</button>
+                    <button class="remove-rule small danger" aria-label={format!("Remove rule {}", rule.name)}
+                        onclick={emit(Edit::RemoveRule { index: r })}>{ "Remove" }</button>
                 </header>
                 <ProblemList problems={mine} />
                 <p class="muted small">{ "All criteria must hold; at least one must be exact." }</p>
