@@ -59,7 +59,7 @@ pub fn bench(args: &[String]) -> Result<()> {
 }
 
 /// `CARGO_TARGET_DIR` when set, `target/` at the repository root otherwise.
-fn target_dir() -> PathBuf {
+pub(crate) fn target_dir() -> PathBuf {
     match std::env::var_os("CARGO_TARGET_DIR") {
         Some(dir) => {
             let dir = PathBuf::from(dir);

@@ -165,11 +165,19 @@ fn test() -> Result<()> {
             .run_counting()
     })?;
     step("site build", || trunk(&["build", "--release"]).run())?;
+    // The end-to-end tests upload the demo CSVs as a person would, so the command line writes them first.
+    let spine = bench::target_dir().join("debug").join("spine");
+    step("demo CSVs for the end-to-end tests", || {
+        Cmd::new(&spine.to_string_lossy())
+            .args(["demo", "--out", "tests/output/demo"])
+            .run()
+    })?;
     let e2e = step("end-to-end tests (Playwright, headless Chromium)", || {
         Cmd::new("node")
             .arg("tests/e2e/run.mjs")
             .env("SPINE_DIST", root().join("dist"))
             .env("SPINE_CHROMIUM", tools::CHROMIUM)
+            .env("SPINE_BIN", &spine)
             .run_counting()
     })?;
     let seconds = started.elapsed().as_secs();

@@ -1,58 +1,43 @@
-//! The Web Worker that runs the engine, so the page never freezes: `Run` and `Cancel` in, `Done` or `Failed`
-//! out.
+//! The Web Worker that runs the engine, so the page never freezes. It holds a [`Session`] and answers each
+//! [`Request`] in order.
+//!
+//! It is a yew-agent *worker* (not a reactor) on purpose: a reactor's replies go through a queue that only
+//! drains when the worker's event loop gets a turn, so progress sent from inside the synchronous engine would
+//! all arrive at the end. A worker's `respond` posts at once, so the page sees each stage as it happens.
+//!
+//! Cancel: the engine runs synchronously here, so no message can reach it mid-run. The page cancels by
+//! dropping its bridge and starting a fresh worker (re-sending the files); the abandoned worker finishes the
+//! step it is in, its reply goes nowhere, and it closes itself.
 
-use futures::{SinkExt, StreamExt};
-use serde::{Deserialize, Serialize};
-use yew_agent::prelude::*;
+pub use crate::protocol::{Request, Response};
+use crate::session::Session;
+use yew_agent::worker::{HandlerId, Worker, WorkerScope};
 
-/// A CSV file handed to the worker: its name and bytes, sent once.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CsvFile {
-    pub name: String,
-    pub bytes: Vec<u8>,
+/// The worker agent.
+pub struct Engine {
+    session: Session,
 }
 
-/// What the page asks of the worker.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Request {
-    Run { files: Vec<CsvFile> },
+/// Milliseconds from the worker's clock (not the engine's: the engine never reads a clock).
+fn now() -> f64 {
+    js_sys::Date::now()
 }
 
-/// What the worker answers.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Response {
-    Done { profiles: usize },
-    Failed { message: String },
-}
+impl Worker for Engine {
+    type Message = ();
+    type Input = Request;
+    type Output = Response;
 
-/// Runs one request to completion.
-pub fn handle(request: Request) -> Response {
-    match request {
-        Request::Run { files } => {
-            let mut tables = Vec::with_capacity(files.len());
-            for file in &files {
-                match spine_core::parse_csv(&file.name, &file.bytes) {
-                    Ok(table) => tables.push(table),
-                    Err(error) => {
-                        return Response::Failed {
-                            message: error.to_string(),
-                        };
-                    }
-                }
-            }
-            Response::Done {
-                profiles: spine_core::count_profiles_by_email(&tables),
-            }
+    fn create(_scope: &WorkerScope<Self>) -> Self {
+        Self {
+            session: Session::default(),
         }
     }
-}
 
-/// The worker agent: answers each request in order.
-#[reactor]
-pub async fn Engine(mut scope: ReactorScope<Request, Response>) {
-    while let Some(request) = scope.next().await {
-        if scope.send(handle(request)).await.is_err() {
-            break;
-        }
+    fn update(&mut self, _scope: &WorkerScope<Self>, _message: Self::Message) {}
+
+    fn received(&mut self, scope: &WorkerScope<Self>, request: Self::Input, id: HandlerId) {
+        self.session
+            .handle(request, &now, &mut |response| scope.respond(id, response));
     }
 }

@@ -1,3 +1,32 @@
 //! The studio's components, one per file, named for what the user sees.
 
-pub mod load_demo;
+pub mod cluster_view;
+pub mod data_screen;
+pub mod drop_zone;
+pub mod export_screen;
+pub mod file_card;
+pub mod golden_editor;
+pub mod graph_canvas;
+pub mod graph_export;
+pub mod graph_screen;
+pub mod guardrails_editor;
+pub mod identifier_editor;
+pub mod metric_table;
+pub mod nav_bar;
+pub mod pair_chain;
+pub mod problem_list;
+pub mod profile_panel;
+pub mod profiles_screen;
+pub mod progress_bar;
+pub mod resolution_bar;
+pub mod review_screen;
+pub mod rule_editor;
+pub mod rules_screen;
+pub mod run_screen;
+pub mod selection_panel;
+pub mod shell;
+pub mod size_histogram;
+pub mod stage_timeline;
+pub mod stat_tiles;
+pub mod suggestion_list;
+pub mod what_if_screen;

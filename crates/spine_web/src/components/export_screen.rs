@@ -1,0 +1,127 @@
+//! The Export screen: the validated identity graph as JSON, every output table as CSV, and importing a saved
+//! graph.
+
+use crate::browser::{copy_text, download};
+use crate::components::graph_export::GraphExport;
+use crate::components::problem_list::ProblemList;
+use crate::graph_edit::Edit;
+use crate::hooks::use_studio::use_studio;
+use crate::protocol::{Problem, Request};
+use crate::state::Action;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+/// One sentence per output table.
+fn describe(table: &str) -> &'static str {
+    match table {
+        "identity_golden" => "one golden record per profile",
+        "identity_golden_lineage" => "where each golden value came from",
+        "identity_match" => "the profile of every emitted record",
+        "identity_matched_ids" => "every identifier value of every profile",
+        "identity_unresolved_records" => "records left out, with the reason",
+        "identity_lookup" => "every identifier value, raw and standardized",
+        "match_pairs" => "every candidate pair and its decision",
+        "identity_redirects" => "profile IDs retired or split since a previous run",
+        "identity_golden_report" => "the run's key numbers",
+        "identity_cluster_sizes" => "profiles by size",
+        "identity_model_metrics" => "numbers by model",
+        "identity_rule_metrics" => "numbers by rule",
+        "identity_identifier_metrics" => "numbers by identifier",
+        _ => "",
+    }
+}
+
+#[component]
+pub fn ExportScreen() -> Html {
+    let studio = use_studio();
+    let state = &studio.state;
+    let import_problems = use_state(Vec::<Problem>::new);
+    let copied = use_state(|| None::<bool>);
+    let json = serde_json::to_string_pretty(&*state.graph).unwrap_or_default();
+    let on_download = {
+        let name = if state.graph.name.trim().is_empty() { "identity_graph".to_owned() } else { state.graph.name.replace(|c: char| !c.is_alphanumeric() && c != '_' && c != '-', "_") };
+        Callback::from(move |json: String| download(&format!("{name}.json"), &json, "application/json"))
+    };
+    let on_copy = {
+        let copied = copied.clone();
+        Callback::from(move |json: String| {
+            let copied = copied.clone();
+            wasm_bindgen_futures::spawn_local(async move { copied.set(Some(copy_text(&json).await)) });
+        })
+    };
+    let on_import = {
+        let (studio, import_problems) = (studio.clone(), import_problems.clone());
+        Callback::from(move |event: Event| {
+            let input: HtmlInputElement = event.target_unchecked_into();
+            let Some(file) = input.files().and_then(|list| list.get(0)) else {
+                return;
+            };
+            input.set_value("");
+            let (studio, import_problems) = (studio.clone(), import_problems.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let text = JsFuture::from(file.text()).await.ok().and_then(|v| v.as_string()).unwrap_or_default();
+                match spine_core::validate::parse_graph(&text) {
+                    Ok(graph) => {
+                        import_problems.set(Vec::new());
+                        studio.dispatch(Action::Edit(Edit::Replace(Box::new(graph))));
+                        studio.dispatch(Action::Notice(Some(format!("Imported the identity graph from {}.", file.name()))));
+                    }
+                    Err(problems) => import_problems.set(
+                        problems.into_iter().map(|d| Problem { path: d.path, message: format!("{}: {}", file.name(), d.message) }).collect(),
+                    ),
+                }
+            });
+        })
+    };
+    let tables = state.summary.as_ref().map(|s| s.tables.clone()).unwrap_or_default();
+    let get_table = |name: String| {
+        let studio = studio.clone();
+        Callback::from(move |_: MouseEvent| studio.send.emit(Request::Table { name: name.clone() }))
+    };
+    html! {
+        <section class="export-screen" aria-labelledby="export-title">
+            <header class="screen-head">
+                <h1 id="export-title">{ "Export" }</h1>
+                <p class="lead">{ "Take the identity graph to production, and the output tables to a spreadsheet." }</p>
+            </header>
+            <div class="card">
+                <h2>{ "Identity graph" }</h2>
+                <p class="muted">{ "The validated configuration, ready for `spine run` or `spine validate`. It is also kept in this browser and restored when you come back." }</p>
+                <GraphExport json={json} problems={state.current_problems().cloned()} {on_download} {on_copy} />
+                { match *copied {
+                    Some(true) => html! { <p class="status" role="status">{ "Copied to the clipboard." }</p> },
+                    Some(false) => html! { <p class="error" role="alert">{ "The browser refused to copy; select the JSON above and copy it by hand." }</p> },
+                    None => Html::default(),
+                } }
+            </div>
+            <div class="card">
+                <h2>{ "Import a saved identity graph" }</h2>
+                <p class="muted">{ "A JSON file exported earlier. It replaces the current graph; problems are listed with their place in the file." }</p>
+                <label class="button" for="import-graph">{ "Choose a JSON file" }</label>
+                <input id="import-graph" class="visually-hidden" type="file" accept=".json,application/json" onchange={on_import} />
+                if !import_problems.is_empty() {
+                    <div id="import-errors" class="errors" role="alert">
+                        <p>{ "The file was not imported:" }</p>
+                        <ProblemList problems={(*import_problems).clone()} />
+                    </div>
+                }
+            </div>
+            <div class="card">
+                <h2>{ "Output tables (CSV)" }</h2>
+                <p class="muted">{ "Each table of the last run as a UTF-8 CSV file. To open safely in a spreadsheet, a cell that starts with =, +, - or @ is prefixed with an apostrophe ('), so it shows as text instead of running as a formula." }</p>
+                if tables.is_empty() {
+                    <p class="empty">{ "Run the resolution to get the tables." }</p>
+                }
+                <ul class="table-list">
+                    { for tables.iter().map(|t| html! {
+                        <li>
+                            <button class="small" id={format!("table-{t}")} onclick={get_table(t.clone())}>{ format!("{t}.csv") }</button>
+                            <span class="muted">{ format!(" {}", describe(t)) }</span>
+                        </li>
+                    }) }
+                </ul>
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,3 @@
+//! Hooks the screens share.
+
+pub mod use_studio;

@@ -1,0 +1,717 @@
+//! The worker's memory and its answers: the loaded files, the last run and the run before it, and the handler
+//! that turns each [`Request`] into responses. Plain Rust with no JavaScript, so it is tested directly.
+
+use crate::csv_safe::neutralise;
+use crate::inspect::{model_name, summarize};
+use crate::protocol::{
+    CellView, ChangeItem, ChangeList, CsvFile, FileSummary, GoldenCell, PairRow, Problem, ProfileDetail,
+    ProfileRow, ProfilesPage, RecordCard, Request, Response, ReviewData, RunProgress, RunSummary, StageRow,
+    Suspect, TableData, Totals, WhatIfPage,
+};
+use crate::whatif::{Comparison, Member, Membership, compare};
+use spine_core::resolve::{Decision, Resolution, resolve};
+use spine_core::settings::{GoldenSource, IdentifierKind, Settings};
+use spine_core::validate::{DataShape, Diagnostic, parse_graph, validate};
+use spine_core::{Control, Progress, Table, parse_csv};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// The largest file accepted, in bytes: the page refuses bigger ones before reading them.
+pub const MAX_FILE_BYTES: u64 = 200 * 1024 * 1024;
+/// Golden records per page of the Profiles screen.
+pub const PROFILES_PAGE: usize = 25;
+/// Entries per page of a what-if list.
+pub const WHAT_IF_PAGE: usize = 50;
+/// Unresolved records sent to the Review screen.
+const UNRESOLVED_SHOWN: usize = 200;
+/// Warnings listed with a run's summary.
+const WARNINGS_SHOWN: usize = 20;
+/// Profiles offered in the cluster view's chooser.
+const LARGEST_SHOWN: usize = 12;
+/// The largest profile the run screen picks to show growing.
+const SHOWCASE_MAX_RECORDS: usize = 24;
+/// Suspicious profiles listed per reason.
+const SUSPECTS_PER_REASON: usize = 4;
+/// Progress reports are sent at most this often (milliseconds), and on every new stage.
+const PROGRESS_EVERY_MS: f64 = 80.0;
+
+/// One loaded file.
+struct Loaded {
+    table: Table,
+    summary: FileSummary,
+}
+
+/// A finished run and the indexes that answer queries about it.
+struct Run {
+    revision: u64,
+    resolution: Resolution,
+    /// The tables of the run, in `settings.models` order (a copy, so replacing a file later changes nothing).
+    tables: Vec<Table>,
+    settings: Settings,
+    /// Profiles sorted by ID: (ID, lower-case search text, model and key of its first record).
+    index: Vec<(String, String, (String, String))>,
+    /// Per model: key -> row, built on first use.
+    rows: HashMap<usize, HashMap<String, usize>>,
+    membership: Membership,
+}
+
+/// Everything the worker holds between requests.
+#[derive(Default)]
+pub struct Session {
+    /// Loaded files by model name.
+    files: BTreeMap<String, Loaded>,
+    run: Option<Run>,
+    comparison: Option<Comparison>,
+}
+
+/// A clock in milliseconds, for progress pacing and the run's duration (outside the engine).
+pub type Clock<'a> = &'a dyn Fn() -> f64;
+
+impl Session {
+    /// Answers one request; `out` receives every response (a run sends progress before its result).
+    pub fn handle(&mut self, request: Request, clock: Clock<'_>, out: &mut dyn FnMut(Response)) {
+        match request {
+            Request::Load { files, fresh } => out(self.load(files, None, fresh)),
+            Request::LoadDemo { only, fresh } => {
+                let set = spine_core::demo::demo_set();
+                let files = set
+                    .models
+                    .iter()
+                    .chain(&set.events)
+                    .map(|file| format!("{}.csv", file.name))
+                    .zip(set.models.iter().chain(&set.events))
+                    .filter(|(name, _)| only.as_ref().is_none_or(|only| only.contains(name)))
+                    .map(|(name, file)| CsvFile {
+                        name,
+                        bytes: file.text.as_bytes().to_vec(),
+                    })
+                    .collect();
+                out(self.load(files, Some(set.graph_json), fresh));
+            }
+            Request::Remove { file } => {
+                self.files.retain(|_, loaded| loaded.summary.file != file);
+                out(Response::Removed { file });
+            }
+            Request::Validate {
+                revision,
+                graph_json,
+            } => {
+                let problems = match self.settings(&graph_json) {
+                    Ok(_) => Vec::new(),
+                    Err(problems) => problems,
+                };
+                out(Response::Validated { revision, problems });
+            }
+            Request::Run {
+                revision,
+                graph_json,
+            } => self.run(revision, &graph_json, clock, out),
+            Request::ProfilesPage { search, page } => out(self.profiles_page(search, page)),
+            Request::Profile { id } => out(self.profile(&id)),
+            Request::Review => out(self.review()),
+            Request::Table { name } => out(self.table(&name)),
+            Request::WhatIf { list, page } => out(self.what_if(list, page)),
+        }
+    }
+
+    fn load(&mut self, files: Vec<CsvFile>, demo_graph: Option<String>, fresh: bool) -> Response {
+        let mut summaries = Vec::new();
+        let mut errors = Vec::new();
+        for file in files {
+            let bytes = file.bytes.len() as u64;
+            if bytes > MAX_FILE_BYTES {
+                errors.push(format!(
+                    "{}: the file is {} MB, over the 200 MB limit; upload a sample of its rows",
+                    file.name,
+                    bytes / (1024 * 1024)
+                ));
+                continue;
+            }
+            match parse_csv(&file.name, &file.bytes) {
+                Ok(table) => {
+                    let summary = summarize(&file.name, bytes, &table);
+                    summaries.push(summary.clone());
+                    self.files.insert(
+                        model_name(&file.name),
+                        Loaded { table, summary },
+                    );
+                }
+                Err(error) => errors.push(error.to_string()),
+            }
+        }
+        Response::Loaded {
+            files: summaries,
+            errors,
+            demo_graph,
+            fresh,
+        }
+    }
+
+    fn shape(&self) -> DataShape {
+        DataShape {
+            models: self
+                .files
+                .iter()
+                .map(|(model, loaded)| (model.clone(), loaded.table.columns.clone()))
+                .collect(),
+        }
+    }
+
+    /// Parses and validates a graph against the loaded files (or alone when none is loaded).
+    fn settings(&self, graph_json: &str) -> Result<Settings, Vec<Problem>> {
+        let to_problems = |diagnostics: Vec<Diagnostic>| {
+            diagnostics
+                .into_iter()
+                .map(|d| Problem {
+                    path: d.path,
+                    message: d.message,
+                })
+                .collect::<Vec<_>>()
+        };
+        let graph = parse_graph(graph_json).map_err(to_problems)?;
+        let shape = self.shape();
+        let data = (!self.files.is_empty()).then_some(&shape);
+        validate(&graph, data).map_err(to_problems)
+    }
+
+    fn run(&mut self, revision: u64, graph_json: &str, clock: Clock<'_>, out: &mut dyn FnMut(Response)) {
+        let started = clock();
+        let fail = |message: String, problems: Vec<Problem>| Response::Failed {
+            revision,
+            message,
+            problems,
+        };
+        if self.files.is_empty() {
+            out(fail("Load data first: there is no file to resolve.".to_owned(), Vec::new()));
+            return;
+        }
+        let settings = match self.settings(graph_json) {
+            Ok(settings) => settings,
+            Err(problems) => {
+                out(fail(
+                    format!("The identity graph has {} problem(s); fix them and run again.", problems.len()),
+                    problems,
+                ));
+                return;
+            }
+        };
+        if settings.models.is_empty() {
+            out(fail("The identity graph has no model: add one on the Data screen.".to_owned(), Vec::new()));
+            return;
+        }
+        let tables: Vec<Table> = settings
+            .models
+            .iter()
+            .filter_map(|model| self.files.get(&model.name).map(|f| f.table.clone()))
+            .collect();
+        let mut last_stage = usize::MAX;
+        let mut last_sent = f64::MIN;
+        let mut sink = |progress: &Progress<'_>| {
+            let now = clock();
+            if progress.stage_index != last_stage || now - last_sent >= PROGRESS_EVERY_MS {
+                last_stage = progress.stage_index;
+                last_sent = now;
+                out(Response::Progress(RunProgress {
+                    revision,
+                    stage: progress.stage.to_owned(),
+                    stage_index: progress.stage_index,
+                    stage_count: progress.stage_count,
+                    done: progress.done,
+                    total: progress.total,
+                }));
+            }
+            Control::Continue
+        };
+        let resolution = match resolve(&settings, &tables, None, &mut sink) {
+            Ok(resolution) => resolution,
+            Err(error) => {
+                out(fail(error.to_string(), Vec::new()));
+                return;
+            }
+        };
+        let engine_ms = clock() - started;
+        let run = Run::new(revision, resolution, tables, settings);
+        self.comparison = self
+            .run
+            .as_ref()
+            .map(|before| compare(&before.membership, &run.membership));
+        let summary = run.summary(self.comparison.as_ref(), engine_ms, clock() - started);
+        self.run = Some(run);
+        out(Response::Done(Box::new(summary)));
+    }
+
+    fn profiles_page(&self, search: String, page: usize) -> Response {
+        let Some(run) = &self.run else {
+            return Response::NoRun;
+        };
+        let needle = search.trim().to_lowercase();
+        let matching: Vec<&(String, String, (String, String))> = run
+            .index
+            .iter()
+            .filter(|(_, text, _)| needle.is_empty() || text.contains(&needle))
+            .collect();
+        let rows = matching
+            .iter()
+            .skip(page * PROFILES_PAGE)
+            .take(PROFILES_PAGE)
+            .filter_map(|(_, _, (model, key))| run.resolution.profile_of(model, key))
+            .map(|profile| {
+                let models: BTreeSet<&str> = profile.records.iter().map(|r| r.model).collect();
+                ProfileRow {
+                    id: profile.id.to_owned(),
+                    records: profile.records.len(),
+                    models: models.len(),
+                    conflict: profile.conflict,
+                    values: profile.golden.iter().map(|g| g.value.to_owned()).collect(),
+                }
+            })
+            .collect();
+        Response::ProfilesPage(ProfilesPage {
+            search,
+            page,
+            page_size: PROFILES_PAGE,
+            total: matching.len(),
+            fields: run.settings.golden.iter().map(|f| f.name.clone()).collect(),
+            rows,
+        })
+    }
+
+    fn profile(&mut self, id: &str) -> Response {
+        let Some(run) = &mut self.run else {
+            return Response::NoRun;
+        };
+        match run.index.binary_search_by(|(other, _, _)| other.as_str().cmp(id)) {
+            Ok(position) => {
+                let (model, key) = run.index[position].2.clone();
+                run.detail(&model, &key)
+                    .map_or_else(|| Response::NoProfile { id: id.to_owned() }, |d| Response::Profile(Box::new(d)))
+            }
+            Err(_) => Response::NoProfile { id: id.to_owned() },
+        }
+    }
+
+    fn review(&self) -> Response {
+        match &self.run {
+            Some(run) => Response::Review(Box::new(run.review())),
+            None => Response::NoRun,
+        }
+    }
+
+    fn table(&self, name: &str) -> Response {
+        let Some(run) = &self.run else {
+            return Response::NoRun;
+        };
+        let csv = run.resolution.table_csv(name).map(|csv| neutralise(&csv)).unwrap_or_default();
+        Response::Table {
+            name: name.to_owned(),
+            csv,
+        }
+    }
+
+    fn what_if(&self, list: ChangeList, page: usize) -> Response {
+        let Some(comparison) = &self.comparison else {
+            return Response::NoRun;
+        };
+        let items = match list {
+            ChangeList::Merged => &comparison.merged,
+            ChangeList::Split => &comparison.split,
+            ChangeList::Status => &comparison.status,
+        };
+        Response::WhatIf(WhatIfPage {
+            list,
+            page,
+            page_size: WHAT_IF_PAGE,
+            total: items.len(),
+            items: items.iter().skip(page * WHAT_IF_PAGE).take(WHAT_IF_PAGE).cloned().collect(),
+        })
+    }
+}
+
+impl Run {
+    fn new(revision: u64, resolution: Resolution, tables: Vec<Table>, settings: Settings) -> Self {
+        let mut index = Vec::with_capacity(resolution.profile_count());
+        let mut profile_of: HashMap<(&str, &str), &str> = HashMap::new();
+        for profile in resolution.profiles() {
+            let mut text = profile.id.to_lowercase();
+            for value in &profile.golden {
+                text.push('\u{1f}');
+                text.push_str(&value.value.to_lowercase());
+            }
+            let first = profile.records.first().map(|r| (r.model.to_owned(), r.key.to_owned()));
+            for record in &profile.records {
+                profile_of.insert((record.model, record.key), profile.id);
+            }
+            if let Some(first) = first {
+                index.push((profile.id.to_owned(), text, first));
+            }
+        }
+        index.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let mut members = Vec::new();
+        for (model, table) in settings.models.iter().zip(&tables) {
+            let Some(key_column) = table.column_index(&model.primary_key) else {
+                continue;
+            };
+            for row in 0..table.len() {
+                let key = table.cell(row, key_column);
+                let status = resolution
+                    .record_status(&model.name, key)
+                    .map_or("missing", |status| status.as_str());
+                members.push(Member {
+                    model: model.name.clone(),
+                    key: key.to_owned(),
+                    profile: profile_of.get(&(model.name.as_str(), key)).map(|id| (*id).to_owned()),
+                    status: status.to_owned(),
+                });
+            }
+        }
+        drop(profile_of);
+        Self {
+            revision,
+            resolution,
+            tables,
+            settings,
+            index,
+            rows: HashMap::new(),
+            membership: Membership { revision, members },
+        }
+    }
+
+    fn summary(&self, comparison: Option<&Comparison>, engine_ms: f64, elapsed_ms: f64) -> RunSummary {
+        let report = self.resolution.report();
+        let totals = Totals {
+            run_id: report.run_id.clone(),
+            records: report.total_records,
+            matched: report.matched,
+            unique: report.unique,
+            conflict: report.conflict,
+            missing: report.missing,
+            golden: report.golden_records,
+            emitted: report.emitted_records,
+        };
+        let stages = self
+            .resolution
+            .stages()
+            .iter()
+            .map(|s| StageRow {
+                stage: s.stage,
+                rule: s.rule.clone(),
+                applicable: s.applicable_records,
+                candidate_pairs: s.candidate_pairs,
+                accepted_pairs: s.accepted_pairs,
+                refused_pairs: s.pair_conflicts + s.merge_refused_pairs,
+                merges: s.merges,
+                merges_refused: s.merges_refused,
+                conflict_records: s.conflict_records,
+                profiles_after: s.profiles_after,
+            })
+            .collect();
+        let mut largest: Vec<(String, u64)> = Vec::new();
+        // The showcase: most sources, then most records up to a drawable size, then the smallest ID.
+        let mut showcase: Option<(usize, usize, String)> = None;
+        for profile in self.resolution.profiles() {
+            let records = profile.records.len();
+            largest.push((profile.id.to_owned(), records as u64));
+            let mut models: Vec<&str> = profile.records.iter().map(|r| r.model).collect();
+            models.sort_unstable();
+            models.dedup();
+            if records <= SHOWCASE_MAX_RECORDS {
+                let better = showcase
+                    .as_ref()
+                    .is_none_or(|(m, r, _)| (models.len(), records) > (*m, *r));
+                if better {
+                    showcase = Some((models.len(), records, profile.id.to_owned()));
+                }
+            }
+        }
+        largest.sort_unstable_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        largest.truncate(LARGEST_SHOWN);
+        let warnings = self.resolution.warnings();
+        RunSummary {
+            revision: self.revision,
+            elapsed_ms,
+            engine_ms,
+            initial_profiles: totals.records - totals.missing,
+            totals,
+            stages,
+            cluster_sizes: self.resolution.cluster_sizes(),
+            largest,
+            showcase: showcase.map(|(_, _, id)| id),
+            tables: self.resolution.table_names().iter().map(|t| (*t).to_owned()).collect(),
+            golden_fields: self.settings.golden.iter().map(|f| f.name.clone()).collect(),
+            warning_count: warnings.len(),
+            warnings: warnings.iter().take(WARNINGS_SHOWN).map(ToString::to_string).collect(),
+            what_if: comparison.map(|c| c.summary.clone()),
+        }
+    }
+
+    /// The row of a record in its model's table.
+    fn row(&mut self, model: usize, key: &str) -> Option<usize> {
+        let table = &self.tables[model];
+        let column = table.column_index(&self.settings.models[model].primary_key)?;
+        let rows = self.rows.entry(model).or_insert_with(|| {
+            let mut rows = HashMap::with_capacity(table.len());
+            for row in 0..table.len() {
+                rows.entry(table.cell(row, column).to_owned()).or_insert(row);
+            }
+            rows
+        });
+        rows.get(key).copied()
+    }
+
+    fn detail(&mut self, model: &str, key: &str) -> Option<ProfileDetail> {
+        let (id, conflict, records, golden) = {
+            let profile = self.resolution.profile_of(model, key)?;
+            let records: Vec<(String, String)> =
+                profile.records.iter().map(|r| (r.model.to_owned(), r.key.to_owned())).collect();
+            let golden: Vec<GoldenCell> = profile
+                .golden
+                .iter()
+                .map(|g| GoldenCell {
+                    field: g.field.to_owned(),
+                    value: g.value.to_owned(),
+                    model: g.source.map(|s| s.model.to_owned()).unwrap_or_default(),
+                    key: g.source.map(|s| s.key.to_owned()).unwrap_or_default(),
+                    strategy: g.strategy.as_str().to_owned(),
+                })
+                .collect();
+            (profile.id.to_owned(), profile.conflict, records, golden)
+        };
+        let mut cards = Vec::with_capacity(records.len());
+        for (model, key) in &records {
+            let Some(index) = self.settings.models.iter().position(|m| &m.name == model) else {
+                continue;
+            };
+            let row = self.row(index, key);
+            let table = &self.tables[index];
+            let definition = &self.settings.models[index];
+            let cells = table
+                .columns
+                .iter()
+                .enumerate()
+                .map(|(column, name)| {
+                    let won: Vec<String> = golden
+                        .iter()
+                        .zip(&self.settings.golden)
+                        .filter(|(cell, _)| &cell.model == model && &cell.key == key && !cell.value.is_empty())
+                        .filter(|(_, field)| golden_column(&self.settings, definition, &field.source, name))
+                        .map(|(cell, _)| cell.field.clone())
+                        .collect();
+                    CellView {
+                        column: name.clone(),
+                        value: row.map(|r| table.cell(r, column).to_owned()).unwrap_or_default(),
+                        golden: won,
+                    }
+                })
+                .collect();
+            cards.push(RecordCard {
+                model: model.clone(),
+                key: key.clone(),
+                status: self
+                    .resolution
+                    .record_status(model, key)
+                    .map_or("", |s| s.as_str())
+                    .to_owned(),
+                cells,
+            });
+        }
+        let members: BTreeSet<(&str, &str)> = records.iter().map(|(m, k)| (m.as_str(), k.as_str())).collect();
+        let pairs = self
+            .resolution
+            .pairs()
+            .filter(|p| members.contains(&(p.left.model, p.left.key)) || members.contains(&(p.right.model, p.right.key)))
+            .map(|p| pair_row(&self.settings, &p))
+            .collect();
+        Some(ProfileDetail {
+            id,
+            conflict,
+            records: cards,
+            golden,
+            pairs,
+            rules: self.settings.rules.iter().map(|r| r.name.clone()).collect(),
+        })
+    }
+
+    fn review(&self) -> ReviewData {
+        let report = self.resolution.report();
+        let totals = Totals {
+            run_id: report.run_id.clone(),
+            records: report.total_records,
+            matched: report.matched,
+            unique: report.unique,
+            conflict: report.conflict,
+            missing: report.missing,
+            golden: report.golden_records,
+            emitted: report.emitted_records,
+        };
+        let table = |name: &str| self.table_data(name);
+        let mut unresolved = table("identity_unresolved_records");
+        let reason_column = unresolved.column("reason");
+        let mut by_reason: Vec<(String, u64)> =
+            ["missing_key", "duplicate_key", "missing_identifiers", "conflict"].map(|r| (r.to_owned(), 0)).to_vec();
+        if let Some(column) = reason_column {
+            for row in &unresolved.rows {
+                if let Some(entry) = by_reason.iter_mut().find(|(reason, _)| *reason == row[column]) {
+                    entry.1 += 1;
+                }
+            }
+        }
+        let unresolved_total = unresolved.rows.len();
+        unresolved.rows.truncate(UNRESOLVED_SHOWN);
+        ReviewData {
+            totals,
+            models: table("identity_model_metrics"),
+            rules: table("identity_rule_metrics"),
+            identifiers: table("identity_identifier_metrics"),
+            unresolved,
+            unresolved_total,
+            unresolved_by_reason: by_reason,
+            suspicious: self.suspects(),
+        }
+    }
+
+    fn table_data(&self, name: &str) -> TableData {
+        let Some(csv) = self.resolution.table_csv(name) else {
+            return TableData::default();
+        };
+        match parse_csv(name, csv.as_bytes()) {
+            Ok(table) => TableData {
+                columns: table.columns.clone(),
+                rows: (0..table.len()).map(|row| table.row(row).map(str::to_owned).collect()).collect(),
+            },
+            Err(_) => TableData::default(),
+        }
+    }
+
+    /// Profiles worth a look: the largest, those holding the most distinct emails or names, and those next to
+    /// merges the guardrails refused. Each reason lists a few; a profile is listed once, under its first reason.
+    fn suspects(&self) -> Vec<Suspect> {
+        let mut sizes: BTreeMap<String, u64> = BTreeMap::new();
+        let mut of_record: HashMap<(&str, &str), &str> = HashMap::new();
+        for profile in self.resolution.profiles() {
+            sizes.insert(profile.id.to_owned(), profile.records.len() as u64);
+            for record in &profile.records {
+                of_record.insert((record.model, record.key), profile.id);
+            }
+        }
+        let mut out: Vec<Suspect> = Vec::new();
+        let push = |out: &mut Vec<Suspect>, ranked: Vec<(u64, String)>, reason: &dyn Fn(u64) -> String| {
+            let mut added = 0;
+            for (count, id) in ranked {
+                if added == SUSPECTS_PER_REASON {
+                    break;
+                }
+                if out.iter().any(|s| s.id == id) {
+                    continue;
+                }
+                out.push(Suspect {
+                    records: sizes.get(&id).copied().unwrap_or_default(),
+                    id,
+                    reason: reason(count),
+                });
+                added += 1;
+            }
+        };
+        let rank = |counts: BTreeMap<String, u64>, at_least: u64| {
+            let mut ranked: Vec<(u64, String)> =
+                counts.into_iter().filter(|(_, n)| *n >= at_least).map(|(id, n)| (n, id)).collect();
+            ranked.sort_unstable_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+            ranked
+        };
+        let largest = rank(sizes.clone(), 3);
+        push(&mut out, largest, &|n| format!("holds {n} records, among the largest profiles"));
+        // Distinct values per profile of each email and name identifier, from `identity_matched_ids`.
+        let matched = self.table_data("identity_matched_ids");
+        let (id_column, identifier_column) = (matched.column(&self.settings.id_column), matched.column("identifier"));
+        if let (Some(id_column), Some(identifier_column)) = (id_column, identifier_column) {
+            for kind in [IdentifierKind::Email, IdentifierKind::Name] {
+                for identifier in self.settings.identifiers.iter().filter(|i| i.kind == kind) {
+                    let mut counts: BTreeMap<String, u64> = BTreeMap::new();
+                    for row in matched.rows.iter().filter(|row| row[identifier_column] == identifier.name) {
+                        *counts.entry(row[id_column].clone()).or_default() += 1;
+                    }
+                    let name = identifier.name.clone();
+                    push(&mut out, rank(counts, 2), &|n| format!("holds {n} different values of {name}"));
+                }
+            }
+        }
+        let mut refused: BTreeMap<String, u64> = BTreeMap::new();
+        for pair in self.resolution.pairs().filter(|p| p.decision == Decision::MergeRefused) {
+            let mut ids: Vec<&str> = [pair.left, pair.right]
+                .iter()
+                .filter_map(|r| of_record.get(&(r.model, r.key)).copied())
+                .collect();
+            ids.dedup();
+            for id in ids {
+                *refused.entry(id.to_owned()).or_default() += 1;
+            }
+        }
+        push(&mut out, rank(refused, 1), &|n| {
+            if n == 1 {
+                "a guardrail refused a merge with it".to_owned()
+            } else {
+                format!("guardrails refused {n} merges with it")
+            }
+        });
+        out
+    }
+}
+
+/// True when `column` of a model's record is where a golden field's value comes from.
+fn golden_column(
+    settings: &Settings,
+    model: &spine_core::settings::Model,
+    source: &GoldenSource,
+    column: &str,
+) -> bool {
+    match source {
+        GoldenSource::Field(field) => model.fields.iter().any(|(f, c)| f == field && c == column),
+        GoldenSource::Identifier(identifier) => model
+            .identifiers
+            .iter()
+            .any(|m| m.identifier == *identifier && m.columns.iter().any(|c| c == column))
+            && settings.identifiers.get(*identifier).is_some(),
+    }
+}
+
+fn pair_row(settings: &Settings, pair: &spine_core::resolve::PairView<'_>) -> PairRow {
+    let rule = settings.rules.get(pair.stage - 1);
+    let scores: Vec<String> = pair
+        .scores
+        .iter()
+        .enumerate()
+        .map(|(index, score)| {
+            let names: Vec<&str> = rule
+                .and_then(|r| r.criteria.get(index))
+                .map(|c| c.identifiers.iter().map(|&i| settings.identifiers[i].name.as_str()).collect())
+                .unwrap_or_default();
+            format!("{}={score:.4}", names.join("|"))
+        })
+        .collect();
+    PairRow {
+        left_model: pair.left.model.to_owned(),
+        left_key: pair.left.key.to_owned(),
+        right_model: pair.right.model.to_owned(),
+        right_key: pair.right.key.to_owned(),
+        stage: pair.stage,
+        rule: pair.rule.to_owned(),
+        scores: scores.join(";"),
+        decision: pair.decision.as_str().to_owned(),
+        detail: pair.detail.to_owned(),
+    }
+}
+
+impl Session {
+    /// Where every record of the last run ended.
+    pub fn last_membership(&self) -> Option<&Membership> {
+        self.run.as_ref().map(|run| &run.membership)
+    }
+
+    /// A whole what-if list of the last comparison.
+    pub fn what_if_items(&self, list: ChangeList) -> Vec<ChangeItem> {
+        match (&self.comparison, list) {
+            (Some(c), ChangeList::Merged) => c.merged.clone(),
+            (Some(c), ChangeList::Split) => c.split.clone(),
+            (Some(c), ChangeList::Status) => c.status.clone(),
+            (None, _) => Vec::new(),
+        }
+    }
+}

@@ -1,0 +1,158 @@
+//! The worker's session answers requests in the browser as the studio sends them: load, validate, run with
+//! progress, page through profiles, open one, download a table, compare two runs.
+#![cfg(target_arch = "wasm32")]
+
+use spine_web::protocol::{ChangeItem, ChangeList, CsvFile, Request, Response};
+use spine_web::session::Session;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const CRM: &str = "id,email,first_name,updated\n\
+c1,ann@example.com,Ann,2024-01-01\n\
+c2,bob@example.com,Bob,2024-01-02\n\
+c3,,Cleo,2024-01-03\n\
+c4,=cmd@evil.com,Eve,2024-01-04\n";
+const SHOP: &str = "id,mail,given,changed\n\
+s1,ANN@example.com ,Annie,2024-03-01\n\
+s2,dan@example.com,Dan,2024-03-02\n\
+s3,bob@example.com,Robert,2024-03-03\n";
+
+fn graph(rules: &str) -> String {
+    graph_with(rules, "{}")
+}
+
+fn graph_with(rules: &str, guardrails: &str) -> String {
+    format!(
+        r#"{{"version": 1, "name": "t",
+        "models": [
+          {{"name": "crm", "primary_key": "id", "order_by": "updated", "priority": 1,
+            "identifiers": {{"email": "email"}}, "fields": {{"first_name": "first_name"}}}},
+          {{"name": "shop", "primary_key": "id", "order_by": "changed", "priority": 2,
+            "identifiers": {{"email": "mail"}}, "fields": {{"first_name": "given"}}}}],
+        "identifiers": [{{"name": "email", "kind": "email", "standardize": ["email"]}}],
+        "rules": {rules},
+        "guardrails": {guardrails},
+        "golden": {{"fields": [{{"name": "first_name", "strategy": "last_non_null"}}, {{"name": "email", "strategy": "most_frequent"}}]}}}}"#
+    )
+}
+
+const BY_EMAIL: &str = r#"[{"name": "same_email", "criteria": [{"identifiers": ["email"], "match": "exact"}]}]"#;
+
+fn ask(session: &mut Session, request: Request) -> Vec<Response> {
+    let mut out = Vec::new();
+    let clock = || 0.0;
+    session.handle(request, &clock, &mut |response| out.push(response));
+    out
+}
+
+fn one(session: &mut Session, request: Request) -> Response {
+    let mut responses = ask(session, request);
+    assert_eq!(responses.len(), 1, "{responses:?}");
+    responses.remove(0)
+}
+
+fn load(session: &mut Session) {
+    let files = vec![
+        CsvFile { name: "crm.csv".into(), bytes: CRM.as_bytes().to_vec() },
+        CsvFile { name: "shop.csv".into(), bytes: SHOP.as_bytes().to_vec() },
+        CsvFile { name: "broken.csv".into(), bytes: b"id,email\n1,\"x\n".to_vec() },
+    ];
+    let Response::Loaded { files, errors, fresh, .. } = one(session, Request::Load { files, fresh: true }) else {
+        panic!("expected Loaded")
+    };
+    assert!(fresh);
+    assert_eq!(files.iter().map(|f| f.model.as_str()).collect::<Vec<_>>(), ["crm", "shop"]);
+    assert_eq!(errors.len(), 1);
+    assert!(errors[0].starts_with("broken.csv: line 2, column 2"), "{}", errors[0]);
+}
+
+fn run(session: &mut Session, revision: u64, graph_json: String) -> spine_web::protocol::RunSummary {
+    let responses = ask(session, Request::Run { revision, graph_json });
+    assert!(matches!(responses[0], Response::Progress(_)), "progress comes first");
+    match responses.last() {
+        Some(Response::Done(summary)) => (**summary).clone(),
+        other => panic!("expected Done, got {other:?}"),
+    }
+}
+
+#[wasm_bindgen_test]
+fn a_graph_is_checked_against_the_loaded_columns() {
+    let mut session = Session::default();
+    load(&mut session);
+    let broken = graph(BY_EMAIL).replace("\"mail\"", "\"e-mail\"");
+    let Response::Validated { revision, problems } = one(&mut session, Request::Validate { revision: 7, graph_json: broken }) else {
+        panic!("expected Validated")
+    };
+    assert_eq!(revision, 7);
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(problems[0].path.starts_with("models[1].identifiers.email"), "{problems:?}");
+    let Response::Failed { problems, .. } = ask(&mut session, Request::Run { revision: 7, graph_json: graph(BY_EMAIL).replace("\"mail\"", "\"e-mail\"") }).remove(0) else {
+        panic!("an invalid graph does not run")
+    };
+    assert_eq!(problems.len(), 1);
+}
+
+#[wasm_bindgen_test]
+fn a_run_answers_pages_profiles_tables_and_what_if() {
+    let mut session = Session::default();
+    load(&mut session);
+    let summary = run(&mut session, 1, graph(BY_EMAIL));
+    // ann (crm c1 + shop s1) and bob (crm c2 + shop s3) match; dan and eve stay alone; cleo has no email.
+    assert_eq!((summary.totals.records, summary.totals.matched, summary.totals.unique, summary.totals.missing), (7, 4, 2, 1));
+    assert_eq!(summary.stages.len(), 1);
+    assert_eq!(summary.initial_profiles, 6);
+    assert!(summary.what_if.is_none(), "the first run has nothing to compare with");
+
+    let Response::ProfilesPage(page) = one(&mut session, Request::ProfilesPage { search: "ROBERT".into(), page: 0 }) else {
+        panic!("expected a page")
+    };
+    assert_eq!(page.total, 1);
+    assert_eq!(page.fields, ["first_name", "email"]);
+    let bob = &page.rows[0];
+    assert_eq!((bob.records, bob.models), (2, 2));
+    assert_eq!(bob.values, ["Robert", "bob@example.com"], "last_non_null picks the latest update");
+
+    let Response::Profile(detail) = one(&mut session, Request::Profile { id: bob.id.clone() }) else {
+        panic!("expected a profile")
+    };
+    assert_eq!(detail.golden[0].model, "shop");
+    assert_eq!(detail.golden[0].key, "s3");
+    let shop = detail.records.iter().find(|r| r.model == "shop").unwrap();
+    let given = shop.cells.iter().find(|c| c.column == "given").unwrap();
+    assert_eq!((given.value.as_str(), given.golden.clone()), ("Robert", vec!["first_name".to_owned()]));
+    assert_eq!(detail.pairs.len(), 1);
+    assert_eq!(detail.pairs[0].decision, "accepted");
+    assert_eq!(detail.pairs[0].scores, "email=1.0000");
+
+    let Response::Table { csv, .. } = one(&mut session, Request::Table { name: "identity_lookup".into() }) else {
+        panic!("expected a table")
+    };
+    assert!(csv.contains("'=cmd@evil.com"), "formula cells are neutralised: {csv}");
+    assert!(!csv.contains(",=cmd"), "{csv}");
+
+    // Profiles of one record at most: both merges are refused, so both profiles split.
+    let summary = run(&mut session, 2, graph_with(BY_EMAIL, r#"{"max_profile_size": 1}"#));
+    let what_if = summary.what_if.expect("a second run is compared with the first");
+    assert_eq!((what_if.before_revision, what_if.merged, what_if.split, what_if.status_changed), (1, 0, 2, 4));
+    let Response::WhatIf(page) = one(&mut session, Request::WhatIf { list: ChangeList::Split, page: 0 }) else {
+        panic!("expected a what-if page")
+    };
+    assert_eq!(page.total, 2);
+    assert!(matches!(&page.items[0], ChangeItem::Split { records: 2, .. }));
+}
+
+#[wasm_bindgen_test]
+fn queries_before_a_run_say_so_and_the_demo_loads() {
+    let mut session = Session::default();
+    assert_eq!(one(&mut session, Request::Review), Response::NoRun);
+    let Response::Loaded { files, errors, demo_graph, .. } =
+        one(&mut session, Request::LoadDemo { only: Some(vec!["crm.csv".into(), "web_events.csv".into()]), fresh: true })
+    else {
+        panic!("expected Loaded")
+    };
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(files.iter().map(|f| f.file.as_str()).collect::<Vec<_>>(), ["crm.csv", "web_events.csv"]);
+    assert_eq!(files[0].suggested_key.as_deref(), Some("contact_id"));
+    assert!(demo_graph.is_some_and(|g| g.contains("\"same_customer_id\"")));
+}
