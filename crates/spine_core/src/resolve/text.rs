@@ -48,6 +48,11 @@ pub(crate) fn ratio4(numerator: u64, denominator: u64) -> String {
     format!("{}.{:04}", scaled / 10_000, scaled % 10_000)
 }
 
+/// A similarity score with four decimals (Rust formats the exact binary value, the same on every platform).
+pub(crate) fn score4(score: f64) -> String {
+    format!("{score:.4}")
+}
+
 /// Appends a similarity score with four decimals (Rust formats the exact binary value, the same on every
 /// platform).
 pub(crate) fn push_score4(out: &mut String, score: f64) {
