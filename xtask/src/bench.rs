@@ -34,9 +34,13 @@ pub fn bench(args: &[String]) -> Result<()> {
         }
     }
     if !Path::new("/usr/bin/time").exists() {
-        bail!("/usr/bin/time is missing; install it with `apt-get install time` (it measures peak memory)");
+        bail!(
+            "/usr/bin/time is missing; install it with `apt-get install time` (it measures peak memory)"
+        );
     }
-    Cmd::new("cargo").args(["build", "--release", "--package", "spine_cli"]).run()?;
+    Cmd::new("cargo")
+        .args(["build", "--release", "--package", "spine_cli"])
+        .run()?;
     let target = target_dir();
     let spine = target.join("release/spine");
     let mut results = Vec::new();
@@ -57,7 +61,11 @@ fn target_dir() -> PathBuf {
     match std::env::var_os("CARGO_TARGET_DIR") {
         Some(dir) => {
             let dir = PathBuf::from(dir);
-            if dir.is_absolute() { dir } else { root().join(dir) }
+            if dir.is_absolute() {
+                dir
+            } else {
+                root().join(dir)
+            }
         }
         None => root().join("target"),
     }
@@ -72,7 +80,8 @@ fn generate(spine: &Path, dir: &Path, records: usize) -> Result<()> {
     }
     let partial = dir.with_extension("partial");
     if partial.exists() {
-        std::fs::remove_dir_all(&partial).with_context(|| format!("removing {}", partial.display()))?;
+        std::fs::remove_dir_all(&partial)
+            .with_context(|| format!("removing {}", partial.display()))?;
     }
     let records = records.to_string();
     Cmd::new(&spine.to_string_lossy())
@@ -83,7 +92,8 @@ fn generate(spine: &Path, dir: &Path, records: usize) -> Result<()> {
     if dir.exists() {
         std::fs::remove_dir_all(dir).with_context(|| format!("removing {}", dir.display()))?;
     }
-    std::fs::rename(&partial, dir).with_context(|| format!("renaming {} to {}", partial.display(), dir.display()))
+    std::fs::rename(&partial, dir)
+        .with_context(|| format!("renaming {} to {}", partial.display(), dir.display()))
 }
 
 fn measure(spine: &Path, dir: &Path, set: &'static str, records: usize) -> Result<Measured> {
@@ -114,7 +124,11 @@ fn measure(spine: &Path, dir: &Path, set: &'static str, records: usize) -> Resul
         .context("no peak memory in the output of /usr/bin/time")?
         / 1024.0;
     // `--timings` lines look like `   1.790 s  read files`.
-    let stages = stderr.lines().filter(|line| line.trim_start().split(' ').nth(1) == Some("s")).map(str::to_owned).collect();
+    let stages = stderr
+        .lines()
+        .filter(|line| line.trim_start().split(' ').nth(1) == Some("s"))
+        .map(str::to_owned)
+        .collect();
 
     let evaluation = Command::new(spine)
         .args(["evaluate", "--truth"])
@@ -125,7 +139,10 @@ fn measure(spine: &Path, dir: &Path, set: &'static str, records: usize) -> Resul
         .context("cannot run spine evaluate")?;
     let scores = String::from_utf8_lossy(&evaluation.stdout).into_owned();
     if !evaluation.status.success() {
-        bail!("spine evaluate on {set} failed:\n{}", String::from_utf8_lossy(&evaluation.stderr));
+        bail!(
+            "spine evaluate on {set} failed:\n{}",
+            String::from_utf8_lossy(&evaluation.stderr)
+        );
     }
     let figure = |name: &str| {
         scores
@@ -149,15 +166,22 @@ fn measure(spine: &Path, dir: &Path, set: &'static str, records: usize) -> Resul
 
 /// The value after `NAME: ` in the report of `/usr/bin/time -v`.
 fn time_field(report: &str, name: &str) -> Option<String> {
-    report.lines().map(str::trim).find(|line| line.starts_with(name)).and_then(|line| {
-        // The name itself may hold colons (`h:mm:ss`), so the value is what follows the last ": ".
-        line.rsplit_once(": ").map(|(_, value)| value.trim().to_owned())
-    })
+    report
+        .lines()
+        .map(str::trim)
+        .find(|line| line.starts_with(name))
+        .and_then(|line| {
+            // The name itself may hold colons (`h:mm:ss`), so the value is what follows the last ": ".
+            line.rsplit_once(": ")
+                .map(|(_, value)| value.trim().to_owned())
+        })
 }
 
 /// `h:mm:ss` or `m:ss.cc` as seconds.
 fn parse_clock(text: &str) -> Option<f64> {
-    text.split(':').try_fold(0.0, |total, part| part.parse::<f64>().ok().map(|value| total * 60.0 + value))
+    text.split(':').try_fold(0.0, |total, part| {
+        part.parse::<f64>().ok().map(|value| total * 60.0 + value)
+    })
 }
 
 fn print_table(results: &[Measured]) {
@@ -208,7 +232,10 @@ mod tests {
                       \tMaximum resident set size (kbytes): 821040\n";
         let wall = time_field(report, "Elapsed (wall clock) time").and_then(|v| parse_clock(&v));
         assert_eq!(wall, Some(62.5));
-        assert_eq!(time_field(report, "Maximum resident set size (kbytes)").as_deref(), Some("821040"));
+        assert_eq!(
+            time_field(report, "Maximum resident set size (kbytes)").as_deref(),
+            Some("821040")
+        );
         assert_eq!(parse_clock("1:00:03"), Some(3603.0));
         assert_eq!(parse_clock("soon"), None);
     }

@@ -104,7 +104,7 @@ fn ensure_chromium() -> Result<()> {
     println!(
         "xtask: installing Debian's chromium and chromium-driver (browser unit tests and end-to-end tests)"
     );
-    let sudo = !output("id", &["-u"]).is_some_and(|id| id.trim() == "0");
+    let sudo = output("id", &["-u"]).is_none_or(|id| id.trim() != "0");
     let apt = |args: &[&str]| {
         let mut cmd = if sudo {
             Cmd::new("sudo").arg("apt-get")

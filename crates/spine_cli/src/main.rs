@@ -6,6 +6,7 @@
 mod analyze;
 mod commands;
 mod input;
+mod parallel;
 mod progress;
 
 use anyhow::Result;
@@ -15,7 +16,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "spine", version, about = "Resolve customer records into one profile per person.")]
+#[command(
+    name = "spine",
+    version,
+    about = "Resolve customer records into one profile per person."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -123,7 +128,11 @@ fn main() -> ExitCode {
         Err(error) => {
             let _ = error.print();
             // `--help` and `--version` are not errors; a bad command line is.
-            return if error.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+            return if error.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
         }
     };
     match run(cli) {
@@ -141,12 +150,30 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<Outcome> {
     match cli.command {
         Command::Validate { graph, data } => commands::validate(&graph, data.as_deref()),
-        Command::Run { graph, data, models, out, previous, timings } => {
-            let inputs = commands::RunInputs { data, models, out, previous, timings };
+        Command::Run {
+            graph,
+            data,
+            models,
+            out,
+            previous,
+            timings,
+        } => {
+            let inputs = commands::RunInputs {
+                data,
+                models,
+                out,
+                previous,
+                timings,
+            };
             commands::run(&graph, &inputs)
         }
-        Command::Demo { out, records, seed } => commands::demo(&out, records.map(|records| (records, seed))),
-        Command::Evaluate { truth, identity_match } => commands::evaluate(&truth, &identity_match),
+        Command::Demo { out, records, seed } => {
+            commands::demo(&out, records.map(|records| (records, seed)))
+        }
+        Command::Evaluate {
+            truth,
+            identity_match,
+        } => commands::evaluate(&truth, &identity_match),
         Command::Explain { graph, data, profile, records, json } => {
             let subject = analyze::subject(profile, records)?;
             analyze::explain(&graph, &data, &subject, format(json))
@@ -160,5 +187,9 @@ fn format(json: bool) -> analyze::Format {
 }
 
 fn is_broken_pipe(error: &anyhow::Error) -> bool {
-    error.chain().any(|cause| cause.downcast_ref::<io::Error>().is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe))
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<io::Error>()
+            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+    })
 }

@@ -38,12 +38,15 @@ pub fn standardize(identifier: &Identifier, raw: &str) -> Standardized {
         default_region: identifier.default_region.as_deref(),
         date_order: identifier.date_order,
     };
-    let mut current = String::with_capacity(raw.len());
-    current.push_str(raw);
-    let mut next = String::with_capacity(raw.len());
+    // Two buffers swap roles from step to step; the raw value itself is the first step's input, so a value
+    // costs one or two allocations whatever the number of steps.
+    let mut current = String::new();
+    let mut next = String::with_capacity(raw.len() + 8);
+    let mut stepped = false;
     for &step in &identifier.steps {
         next.clear();
-        if let Err(reason) = apply(step, &current, &mut next, &context) {
+        let input = if stepped { current.as_str() } else { raw };
+        if let Err(reason) = apply(step, input, &mut next, &context) {
             return Standardized::Invalid(format!("{}: {reason}", step_name(step)));
         }
         // A value left blank is treated like one left empty: a run of spaces is no identifier.
@@ -51,8 +54,9 @@ pub fn standardize(identifier: &Identifier, raw: &str) -> Standardized {
             return Standardized::Invalid(format!("{}: {}", step_name(step), empty_reason(step)));
         }
         std::mem::swap(&mut current, &mut next);
+        stepped = true;
     }
-    Standardized::Used(current)
+    Standardized::Used(if stepped { current } else { raw.to_owned() })
 }
 
 /// Why a standardized value is blocked by the identifier's `blocked_values` or `blocked_patterns`, if it is.
@@ -181,6 +185,34 @@ fn is_mark(ch: char) -> bool {
 }
 
 fn is_punctuation(ch: char) -> bool {
+    if ch.is_ascii() {
+        // The ASCII characters of categories P* (the others, such as `$ + < = > ^ ` | ~`, are symbols).
+        return matches!(
+            ch,
+            '!' | '"'
+                | '#'
+                | '%'
+                | '&'
+                | '\''
+                | '('
+                | ')'
+                | '*'
+                | ','
+                | '-'
+                | '.'
+                | '/'
+                | ':'
+                | ';'
+                | '?'
+                | '@'
+                | '['
+                | '\\'
+                | ']'
+                | '_'
+                | '{'
+                | '}'
+        );
+    }
     matches!(
         get_general_category(ch),
         GeneralCategory::ConnectorPunctuation
@@ -306,13 +338,20 @@ const HONORIFICS: [&str; 8] = ["dr", "miss", "mlle", "mme", "mr", "mrs", "ms", "
 /// SPEC section 10: lower case, accents removed, every punctuation character (P*) a space, whitespace collapsed
 /// and trimmed, honorifics removed as whole words.
 fn name_into(input: &str, out: &mut String) {
-    let lower;
-    let lowered = if input.is_ascii() && !input.bytes().any(|b| b.is_ascii_uppercase()) {
-        input
+    if input.is_ascii() {
+        // ASCII is its own NFD and has no combining marks.
+        name_words_into(
+            input.bytes().map(|b| char::from(b.to_ascii_lowercase())),
+            out,
+        );
     } else {
-        lower = input.to_lowercase();
-        lower.as_str()
-    };
+        name_words_into(input.to_lowercase().nfd(), out);
+    }
+}
+
+/// Writes the words of lower-cased, decomposed text: marks dropped, punctuation and whitespace separating words
+/// (one space between words), honorifics left out.
+fn name_words_into(chars: impl Iterator<Item = char>, out: &mut String) {
     // Words are written as they are read, one space before each but the first; a finished word that is an
     // honorific is cut off again together with the space before it.
     let end_word = |out: &mut String, word_start: usize| {
@@ -322,7 +361,7 @@ fn name_into(input: &str, out: &mut String) {
     };
     let mut word_start = 0;
     let mut in_word = false;
-    for ch in lowered.nfd() {
+    for ch in chars {
         if ch.is_whitespace() || is_punctuation(ch) {
             if in_word {
                 end_word(out, word_start);

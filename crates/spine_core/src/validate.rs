@@ -70,6 +70,12 @@ fn json_diagnostic(path: &str, error: &serde_json::Error) -> Diagnostic {
     let what = text
         .rfind(" at line ")
         .map_or(text.as_str(), |end| &text[..end]);
+    // Rust type names mean little to a person editing JSON.
+    let what = what
+        .replace("expected u32", "expected a whole number")
+        .replace("expected u64", "expected a whole number")
+        .replace("expected f64", "expected a number");
+    let what = what.as_str();
     let place = format!("line {}, column {}", error.line(), error.column());
     let message = match error.classify() {
         serde_json::error::Category::Data => {
@@ -676,7 +682,9 @@ impl Checker {
                         format!(
                             "`{}` names neither an identifier nor a field of any model; map it under a model's `fields` or use one of {}.",
                             field.name,
-                            list(names.identifiers.keys().copied().chain(model_fields.iter().copied()))
+                            list(
+                                names.identifiers.keys().copied().chain(model_fields.iter().copied()).collect::<BTreeSet<_>>()
+                            )
                         ),
                     );
                 }

@@ -2,8 +2,9 @@
 //! RFC 4180 quoting as in `table::write_csv`), rows sorted as section 10 says.
 
 use super::cluster::Decision;
+use super::metric_tables;
 use super::observe::{NONE, ObservationStatus};
-use super::text::{index_u32, ratio4, score4};
+use super::text::{index_u32, push_score4};
 use super::{RecordStatus, Resolution};
 use crate::settings::Comparison;
 use std::io::{self, Write};
@@ -26,15 +27,18 @@ pub(crate) const TABLES: [&str; 13] = [
 ];
 
 /// A CSV line writer: cells are quoted only when they hold a comma, a quote, CR or LF.
-struct Csv<W: Write> {
+pub(crate) struct Csv<W: Write> {
     out: W,
     first: bool,
 }
 
 impl<W: Write> Csv<W> {
-    fn cell(&mut self, text: &str) -> io::Result<()> {
+    pub(crate) fn cell(&mut self, text: &str) -> io::Result<()> {
         self.separator()?;
-        if text.bytes().any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n')) {
+        if text
+            .bytes()
+            .any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n'))
+        {
             self.out.write_all(b"\"")?;
             for (index, piece) in text.split('"').enumerate() {
                 if index > 0 {
@@ -48,7 +52,7 @@ impl<W: Write> Csv<W> {
         }
     }
 
-    fn number(&mut self, mut value: u64) -> io::Result<()> {
+    pub(crate) fn number(&mut self, mut value: u64) -> io::Result<()> {
         self.separator()?;
         // Decimal digits by hand: this runs for millions of cells and the formatting machinery is slower.
         let mut digits = [0u8; 20];
@@ -73,12 +77,12 @@ impl<W: Write> Csv<W> {
         }
     }
 
-    fn end(&mut self) -> io::Result<()> {
+    pub(crate) fn end(&mut self) -> io::Result<()> {
         self.first = true;
         self.out.write_all(b"\n")
     }
 
-    fn row(&mut self, cells: &[&str]) -> io::Result<()> {
+    pub(crate) fn row(&mut self, cells: &[&str]) -> io::Result<()> {
         for cell in cells {
             self.cell(cell)?;
         }
@@ -88,7 +92,10 @@ impl<W: Write> Csv<W> {
 
 /// Writes one table; `Ok(false)` when the name is not a table of the run.
 pub(crate) fn write(resolution: &Resolution, name: &str, out: &mut dyn Write) -> io::Result<bool> {
-    let mut csv = Csv { out: io::BufWriter::with_capacity(1 << 16, out), first: true };
+    let mut csv = Csv {
+        out: io::BufWriter::with_capacity(1 << 16, out),
+        first: true,
+    };
     let written = match name {
         "identity_golden" => golden(resolution, &mut csv),
         "identity_golden_lineage" => lineage(resolution, &mut csv),
@@ -98,11 +105,11 @@ pub(crate) fn write(resolution: &Resolution, name: &str, out: &mut dyn Write) ->
         "identity_lookup" => lookup(resolution, &mut csv),
         "match_pairs" => match_pairs(resolution, &mut csv),
         "identity_redirects" => redirects(resolution, &mut csv),
-        "identity_golden_report" => report(resolution, &mut csv),
-        "identity_cluster_sizes" => cluster_sizes(resolution, &mut csv),
-        "identity_model_metrics" => model_metrics(resolution, &mut csv),
-        "identity_rule_metrics" => rule_metrics(resolution, &mut csv),
-        "identity_identifier_metrics" => identifier_metrics(resolution, &mut csv),
+        "identity_golden_report" => metric_tables::report(resolution, &mut csv),
+        "identity_cluster_sizes" => metric_tables::cluster_sizes(resolution, &mut csv),
+        "identity_model_metrics" => metric_tables::model_metrics(resolution, &mut csv),
+        "identity_rule_metrics" => metric_tables::rule_metrics(resolution, &mut csv),
+        "identity_identifier_metrics" => metric_tables::identifier_metrics(resolution, &mut csv),
         _ => return Ok(false),
     };
     written?;
@@ -110,7 +117,7 @@ pub(crate) fn write(resolution: &Resolution, name: &str, out: &mut dyn Write) ->
     Ok(true)
 }
 
-type Out<'a> = Csv<io::BufWriter<&'a mut dyn Write>>;
+pub(crate) type Out<'a> = Csv<io::BufWriter<&'a mut dyn Write>>;
 
 fn golden(resolution: &Resolution, csv: &mut Out<'_>) -> io::Result<()> {
     let settings = &resolution.settings;
@@ -118,7 +125,14 @@ fn golden(resolution: &Resolution, csv: &mut Out<'_>) -> io::Result<()> {
     for field in &settings.golden {
         csv.cell(&field.name)?;
     }
-    csv.row(&["representative_model", "representative_key", "record_count", "model_count", "first_seen_at", "last_seen_at"])?;
+    csv.row(&[
+        "representative_model",
+        "representative_key",
+        "record_count",
+        "model_count",
+        "first_seen_at",
+        "last_seen_at",
+    ])?;
     let fields = settings.golden.len();
     let golden = &resolution.golden;
     for profile in resolution.profiles_by_id() {
@@ -134,7 +148,10 @@ fn golden(resolution: &Resolution, csv: &mut Out<'_>) -> io::Result<()> {
         csv.number(members.len() as u64)?;
         let mut models = 1;
         for window in members.windows(2) {
-            models += u64::from(resolution.records.model[window[0] as usize] != resolution.records.model[window[1] as usize]);
+            models += u64::from(
+                resolution.records.model[window[0] as usize]
+                    != resolution.records.model[window[1] as usize],
+            );
         }
         csv.number(models)?;
         csv.cell(resolution.order_raw(golden.first_seen[p]))?;
@@ -146,15 +163,39 @@ fn golden(resolution: &Resolution, csv: &mut Out<'_>) -> io::Result<()> {
 
 fn lineage(resolution: &Resolution, csv: &mut Out<'_>) -> io::Result<()> {
     let settings = &resolution.settings;
-    csv.row(&[&settings.id_column, "field", "value", "model", "key", "strategy"])?;
+    csv.row(&[
+        &settings.id_column,
+        "field",
+        "value",
+        "model",
+        "key",
+        "strategy",
+    ])?;
     let fields = settings.golden.len();
     let golden = &resolution.golden;
     for profile in resolution.profiles_by_id() {
         let p = profile as usize;
-        for (field, &(value, record)) in settings.golden.iter().zip(&golden.cells[p * fields..(p + 1) * fields]) {
-            let (model, key) =
-                if record == NONE { ("", "") } else { (resolution.model_name(record), resolution.records.key(record)) };
-            csv.row(&[&resolution.profiles.ids[p], &field.name, golden.values.get(value), model, key, field.strategy.as_str()])?;
+        for (field, &(value, record)) in settings
+            .golden
+            .iter()
+            .zip(&golden.cells[p * fields..(p + 1) * fields])
+        {
+            let (model, key) = if record == NONE {
+                ("", "")
+            } else {
+                (
+                    resolution.model_name(record),
+                    resolution.records.key(record),
+                )
+            };
+            csv.row(&[
+                &resolution.profiles.ids[p],
+                &field.name,
+                golden.values.get(value),
+                model,
+                key,
+                field.strategy.as_str(),
+            ])?;
         }
     }
     Ok(())
@@ -179,7 +220,15 @@ fn matches(resolution: &Resolution, csv: &mut Out<'_>) -> io::Result<()> {
 
 fn matched_ids(resolution: &Resolution, csv: &mut Out<'_>) -> io::Result<()> {
     let settings = &resolution.settings;
-    csv.row(&[&settings.id_column, "identifier", "value", "record_count", "models", "first_seen_at", "last_seen_at"])?;
+    csv.row(&[
+        &settings.id_column,
+        "identifier",
+        "value",
+        "record_count",
+        "models",
+        "first_seen_at",
+        "last_seen_at",
+    ])?;
     let ranks = resolution.identifier_name_ranks();
     let mut by_rank = vec![0; ranks.len()];
     for (identifier, &rank) in ranks.iter().enumerate() {
@@ -188,8 +237,8 @@ fn matched_ids(resolution: &Resolution, csv: &mut Out<'_>) -> io::Result<()> {
     // Each member's order and model are read once per profile: at a million profiles the reads, which land
     // all over memory, cost more than the writing.
     let mut members: Vec<(Option<super::Instant>, &str, &str)> = Vec::new();
-    // (identifier name rank, value, member index).
-    let mut held: Vec<(usize, u32, usize)> = Vec::new();
+    // (identifier name rank, value text, member index, value).
+    let mut held: Vec<(usize, &str, usize, u32)> = Vec::new();
     let mut models: Vec<&str> = Vec::new();
     let mut joined = String::new();
     for profile in resolution.profiles_by_id() {
@@ -203,7 +252,7 @@ fn matched_ids(resolution: &Resolution, csv: &mut Out<'_>) -> io::Result<()> {
             ));
             for (identifier, &rank) in ranks.iter().enumerate() {
                 for &value in resolution.observed.used.get(record, identifier) {
-                    held.push((rank, value, member));
+                    held.push((rank, resolution.observed.values.get(value), member, value));
                 }
             }
         }
@@ -211,14 +260,14 @@ fn matched_ids(resolution: &Resolution, csv: &mut Out<'_>) -> io::Result<()> {
         let id = &resolution.profiles.ids[profile as usize];
         let mut start = 0;
         while start < held.len() {
-            let (rank, value, _) = held[start];
+            let (rank, text, _, value) = held[start];
             let mut end = start + 1;
-            while end < held.len() && held[end].0 == rank && held[end].1 == value {
+            while end < held.len() && held[end].0 == rank && held[end].3 == value {
                 end += 1;
             }
             let group = &held[start..end];
             models.clear();
-            models.extend(group.iter().map(|&(_, _, m)| members[m].2));
+            models.extend(group.iter().map(|&(_, _, m, _)| members[m].2));
             models.sort_unstable();
             models.dedup();
             joined.clear();
@@ -230,8 +279,10 @@ fn matched_ids(resolution: &Resolution, csv: &mut Out<'_>) -> io::Result<()> {
             }
             // Members are in anchor order, so on equal instants the first one found wins.
             let (mut first, mut last): (Option<usize>, Option<usize>) = (None, None);
-            for &(_, _, member) in group {
-                let Some(instant) = members[member].0 else { continue };
+            for &(_, _, member, _) in group {
+                let Some(instant) = members[member].0 else {
+                    continue;
+                };
                 if first.is_none_or(|f| Some(instant) < members[f].0) {
                     first = Some(member);
                 }
@@ -241,7 +292,7 @@ fn matched_ids(resolution: &Resolution, csv: &mut Out<'_>) -> io::Result<()> {
             }
             csv.cell(id)?;
             csv.cell(&settings.identifiers[by_rank[rank]].name)?;
-            csv.cell(resolution.observed.values.get(value))?;
+            csv.cell(text)?;
             csv.number(group.len() as u64)?;
             csv.cell(&joined)?;
             csv.cell(first.map_or("", |m| members[m].1))?;
@@ -260,7 +311,12 @@ fn unresolved(resolution: &Resolution, csv: &mut Out<'_>) -> io::Result<()> {
     let mut rows: Vec<(usize, &str, u64, Result<u32, usize>)> = Vec::new();
     for record in 0..index_u32(resolution.records.len()) {
         if resolution.profiles.of_record[record as usize] == NONE {
-            rows.push((ranks[resolution.records.model_of(record)], resolution.records.key(record), 0, Ok(record)));
+            rows.push((
+                ranks[resolution.records.model_of(record)],
+                resolution.records.key(record),
+                0,
+                Ok(record),
+            ));
         }
     }
     for (index, bad) in resolution.bad.iter().enumerate() {
@@ -271,14 +327,32 @@ fn unresolved(resolution: &Resolution, csv: &mut Out<'_>) -> io::Result<()> {
         match entry {
             Err(index) => {
                 let bad = &resolution.bad[index];
-                csv.row(&[&resolution.settings.models[bad.model].name, key, bad.reason.as_str(), &bad.detail, ""])?;
+                csv.row(&[
+                    &resolution.settings.models[bad.model].name,
+                    key,
+                    bad.reason.as_str(),
+                    &bad.detail,
+                    "",
+                ])?;
             }
             Ok(record) if resolution.status[record as usize] == RecordStatus::Missing => {
-                csv.row(&[resolution.model_name(record), key, "missing_identifiers", &resolution.missing_detail(record), ""])?;
+                csv.row(&[
+                    resolution.model_name(record),
+                    key,
+                    "missing_identifiers",
+                    &resolution.missing_detail(record),
+                    "",
+                ])?;
             }
             Ok(record) => {
                 let (detail, candidates) = resolution.conflict_detail(record);
-                csv.row(&[resolution.model_name(record), key, "conflict", &detail, &candidates])?;
+                csv.row(&[
+                    resolution.model_name(record),
+                    key,
+                    "conflict",
+                    &detail,
+                    &candidates,
+                ])?;
             }
         }
     }
@@ -286,13 +360,25 @@ fn unresolved(resolution: &Resolution, csv: &mut Out<'_>) -> io::Result<()> {
 }
 
 fn lookup(resolution: &Resolution, csv: &mut Out<'_>) -> io::Result<()> {
-    csv.row(&["model", "key", "identifier", "raw_value", "standardized_value", "status", "detail"])?;
+    csv.row(&[
+        "model",
+        "key",
+        "identifier",
+        "raw_value",
+        "standardized_value",
+        "status",
+        "detail",
+    ])?;
     let observed = &resolution.observed;
     for record in resolution.records_by_name() {
         let model = resolution.model_name(record);
         let key = resolution.records.key(record);
         for observation in observed.of_record(record) {
-            let standardized = if observation.value == NONE { "" } else { observed.values.get(observation.value) };
+            let standardized = if observation.value == NONE {
+                ""
+            } else {
+                observed.values.get(observation.value)
+            };
             csv.row(&[
                 model,
                 key,
@@ -310,7 +396,15 @@ fn lookup(resolution: &Resolution, csv: &mut Out<'_>) -> io::Result<()> {
 fn match_pairs(resolution: &Resolution, csv: &mut Out<'_>) -> io::Result<()> {
     let settings = &resolution.settings;
     csv.row(&[
-        "left_model", "left_key", "right_model", "right_key", "rule", "stage", "scores", "decision", "detail",
+        "left_model",
+        "left_key",
+        "right_model",
+        "right_key",
+        "rule",
+        "stage",
+        "scores",
+        "decision",
+        "detail",
         &settings.id_column,
     ])?;
     let labels: Vec<Vec<String>> = settings
@@ -320,7 +414,11 @@ fn match_pairs(resolution: &Resolution, csv: &mut Out<'_>) -> io::Result<()> {
             rule.criteria
                 .iter()
                 .map(|c| {
-                    let names: Vec<&str> = c.identifiers.iter().map(|&i| settings.identifiers[i].name.as_str()).collect();
+                    let names: Vec<&str> = c
+                        .identifiers
+                        .iter()
+                        .map(|&i| settings.identifiers[i].name.as_str())
+                        .collect();
                     names.join("|")
                 })
                 .collect()
@@ -341,12 +439,14 @@ fn match_pairs(resolution: &Resolution, csv: &mut Out<'_>) -> io::Result<()> {
             if criterion.comparison == Comparison::Exact {
                 scores.push_str("1.0000");
             } else {
-                scores.push_str(&score4(resolution.scores[fuzzy]));
+                push_score4(&mut scores, resolution.scores[fuzzy]);
                 fuzzy += 1;
             }
         }
-        let (left_profile, right_profile) =
-            (resolution.profiles.of_record[pair.left as usize], resolution.profiles.of_record[pair.right as usize]);
+        let (left_profile, right_profile) = (
+            resolution.profiles.of_record[pair.left as usize],
+            resolution.profiles.of_record[pair.right as usize],
+        );
         let id = if left_profile != NONE && left_profile == right_profile {
             resolution.profiles.ids[left_profile as usize].as_str()
         } else {
@@ -360,7 +460,11 @@ fn match_pairs(resolution: &Resolution, csv: &mut Out<'_>) -> io::Result<()> {
         csv.number(u64::from(pair.rule) + 1)?;
         csv.cell(&scores)?;
         csv.cell(pair.decision.as_str())?;
-        csv.cell(if pair.decision == Decision::Accepted { "" } else { &resolution.notes[pair.note as usize].text })?;
+        csv.cell(if pair.decision == Decision::Accepted {
+            ""
+        } else {
+            &resolution.notes[pair.note as usize].text
+        })?;
         csv.cell(id)?;
         csv.end()?;
     }
@@ -371,114 +475,6 @@ fn redirects(resolution: &Resolution, csv: &mut Out<'_>) -> io::Result<()> {
     csv.row(&["old_dinmo_id", "new_dinmo_id", "kind"])?;
     for redirect in &resolution.redirects {
         csv.row(&[&redirect.old_id, &redirect.new_id, redirect.kind.as_str()])?;
-    }
-    Ok(())
-}
-
-fn report(resolution: &Resolution, csv: &mut Out<'_>) -> io::Result<()> {
-    csv.row(&[
-        "run_id", "total_records", "matched", "unique", "conflict", "missing", "resolution_rate", "golden_records",
-        "consolidation",
-    ])?;
-    let report = &resolution.report;
-    csv.cell(&report.run_id)?;
-    for value in [report.total_records, report.matched, report.unique, report.conflict, report.missing] {
-        csv.number(value)?;
-    }
-    csv.cell(&ratio4(report.matched + report.unique, report.total_records))?;
-    csv.number(report.golden_records)?;
-    csv.cell(&ratio4(report.emitted_records, report.golden_records))?;
-    csv.end()
-}
-
-fn cluster_sizes(resolution: &Resolution, csv: &mut Out<'_>) -> io::Result<()> {
-    csv.row(&["size", "profiles", "records"])?;
-    for (size, profiles) in super::metrics::cluster_sizes(resolution) {
-        csv.number(size)?;
-        csv.number(profiles)?;
-        csv.number(size * profiles)?;
-        csv.end()?;
-    }
-    Ok(())
-}
-
-fn model_metrics(resolution: &Resolution, csv: &mut Out<'_>) -> io::Result<()> {
-    csv.row(&[
-        "model", "records", "matched", "unique", "conflict", "missing_identifiers", "missing_key", "duplicate_key",
-        "unresolved", "resolution_rate", "golden_values", "golden_share", "unparsable_order_values",
-    ])?;
-    let golden_total: u64 = resolution.model_metrics.iter().map(|m| m.golden_values).sum();
-    for row in &resolution.model_metrics {
-        csv.cell(&row.model)?;
-        let unresolved = row.missing_identifiers + row.missing_key + row.duplicate_key + row.conflict_unresolved;
-        for value in
-            [row.records, row.matched, row.unique, row.conflict, row.missing_identifiers, row.missing_key, row.duplicate_key, unresolved]
-        {
-            csv.number(value)?;
-        }
-        csv.cell(&ratio4(row.matched + row.unique, row.records))?;
-        csv.number(row.golden_values)?;
-        csv.cell(&ratio4(row.golden_values, golden_total))?;
-        csv.number(row.unparsable_order_values)?;
-        csv.end()?;
-    }
-    Ok(())
-}
-
-fn rule_metrics(resolution: &Resolution, csv: &mut Out<'_>) -> io::Result<()> {
-    csv.row(&[
-        "stage", "rule", "applicable_records", "applicable_rate", "candidate_pairs", "accepted_pairs", "pair_conflicts",
-        "merge_refused_pairs", "linked_records", "valid_match_rate", "conflict_rate", "skipped_blocks", "merges",
-        "profiles_created", "profiles_grown", "merges_refused", "conflict_records", "profiles_after",
-    ])?;
-    let total = resolution.report.total_records;
-    for stage in &resolution.stages {
-        csv.number(stage.stage as u64)?;
-        csv.cell(&stage.rule)?;
-        csv.number(stage.applicable_records)?;
-        csv.cell(&ratio4(stage.applicable_records, total))?;
-        for value in [stage.candidate_pairs, stage.accepted_pairs, stage.pair_conflicts, stage.merge_refused_pairs, stage.linked_records] {
-            csv.number(value)?;
-        }
-        csv.cell(&ratio4(stage.linked_records, stage.applicable_records))?;
-        csv.cell(&ratio4(stage.pair_conflicts + stage.merge_refused_pairs, stage.candidate_pairs))?;
-        for value in [
-            stage.skipped_blocks,
-            stage.merges,
-            stage.profiles_created,
-            stage.profiles_grown,
-            stage.merges_refused,
-            stage.conflict_records,
-            stage.profiles_after,
-        ] {
-            csv.number(value)?;
-        }
-        csv.end()?;
-    }
-    Ok(())
-}
-
-fn identifier_metrics(resolution: &Resolution, csv: &mut Out<'_>) -> io::Result<()> {
-    csv.row(&[
-        "identifier", "records_with_value", "completeness", "golden_completeness", "used", "empty", "invalid", "blocked",
-        "quarantined_values", "distinct_values", "top_shared_values", "conflict_pairs", "conflict_rate",
-    ])?;
-    let total = resolution.report.total_records;
-    let golden = resolution.report.golden_records;
-    let pairs = resolution.pairs.len() as u64;
-    for row in &resolution.identifier_metrics {
-        csv.cell(&row.identifier)?;
-        csv.number(row.records_with_value)?;
-        csv.cell(&ratio4(row.records_with_value, total))?;
-        csv.cell(&row.golden_values.map(|n| ratio4(n, golden)).unwrap_or_default())?;
-        for value in [row.used, row.empty, row.invalid, row.blocked, row.quarantined_values, row.distinct_values] {
-            csv.number(value)?;
-        }
-        let shared: Vec<String> = row.top_shared.iter().map(|(value, n)| format!("{value} ({n})")).collect();
-        csv.cell(&shared.join("|"))?;
-        csv.number(row.conflict_pairs)?;
-        csv.cell(&ratio4(row.conflict_pairs, pairs))?;
-        csv.end()?;
     }
     Ok(())
 }
@@ -501,7 +497,11 @@ pub(crate) fn missing_detail(resolution: &Resolution, record: u32) -> String {
         statuses.sort_unstable();
         statuses.dedup();
         let names: Vec<&str> = statuses.iter().map(|s| s.as_str()).collect();
-        parts.push(format!("{} {}", resolution.settings.identifiers[identifier as usize].name, names.join("/")));
+        parts.push(format!(
+            "{} {}",
+            resolution.settings.identifiers[identifier as usize].name,
+            names.join("/")
+        ));
     }
     format!("no used identifier value: {}", parts.join(", "))
 }

@@ -39,13 +39,15 @@ pub(crate) fn ratio4(numerator: u64, denominator: u64) -> String {
     if denominator == 0 {
         return "0.0000".to_owned();
     }
-    let scaled = (u128::from(numerator) * 20_000 + u128::from(denominator)) / (2 * u128::from(denominator));
+    let scaled =
+        (u128::from(numerator) * 20_000 + u128::from(denominator)) / (2 * u128::from(denominator));
     format!("{}.{:04}", scaled / 10_000, scaled % 10_000)
 }
 
-/// A similarity score with four decimals (Rust formats the exact binary value, the same on every platform).
-pub(crate) fn score4(score: f64) -> String {
-    format!("{score:.4}")
+/// Appends a similarity score with four decimals (Rust formats the exact binary value, the same on every
+/// platform).
+pub(crate) fn push_score4(out: &mut String, score: f64) {
+    let _ = write!(out, "{score:.4}");
 }
 
 /// Lower-case hex MD5 of the parts joined by U+001F (the unit separator, which never occurs in a key).
@@ -88,7 +90,10 @@ mod tests {
         let a = arena.push("ann");
         let empty = arena.push("");
         let b = arena.push("bob");
-        assert_eq!((arena.get(a), arena.get(empty), arena.get(b)), ("ann", "", "bob"));
+        assert_eq!(
+            (arena.get(a), arena.get(empty), arena.get(b)),
+            ("ann", "", "bob")
+        );
     }
 
     #[test]

@@ -341,6 +341,25 @@ fn name_follows_section_10() {
 }
 
 #[test]
+fn ascii_punctuation_fast_path_agrees_with_the_unicode_categories() {
+    for byte in 0..=127u8 {
+        let ch = char::from(byte);
+        let category = get_general_category(ch);
+        let by_category = matches!(
+            category,
+            GeneralCategory::ConnectorPunctuation
+                | GeneralCategory::DashPunctuation
+                | GeneralCategory::OpenPunctuation
+                | GeneralCategory::ClosePunctuation
+                | GeneralCategory::InitialPunctuation
+                | GeneralCategory::FinalPunctuation
+                | GeneralCategory::OtherPunctuation
+        );
+        assert_eq!(is_punctuation(ch), by_category, "{ch:?} is {category:?}");
+    }
+}
+
+#[test]
 fn nickname_maps_words_to_canonical_names() {
     check(
         &[Step::Nickname],

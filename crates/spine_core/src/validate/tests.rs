@@ -297,6 +297,24 @@ fn a_type_error_or_unknown_key_names_its_json_path() {
 }
 
 #[test]
+fn a_wrong_number_type_is_named_in_plain_words() {
+    let problems = parse_graph(r#"{"version": "1"}"#).unwrap_err();
+    assert_eq!(problems[0].path, "version");
+    assert!(
+        problems[0].message.contains("expected a whole number"),
+        "{:?}",
+        problems[0]
+    );
+    let problems = parse_graph(r#"{"version": 1, "fuzzy": {"medium": "high"}}"#).unwrap_err();
+    assert_eq!(problems[0].path, "fuzzy.medium");
+    assert!(
+        problems[0].message.contains("expected a number"),
+        "{:?}",
+        problems[0]
+    );
+}
+
+#[test]
 fn version_must_be_1() {
     assert_one(
         &with(&[("/version", json!(2))]),
@@ -345,6 +363,12 @@ fn unknown_golden_field() {
         None,
         "golden.fields[0].name",
         "names neither an identifier nor a field of any model",
+    );
+    // Each known name is suggested once.
+    let message = &problems(&value, None)[0].message;
+    assert!(
+        message.ends_with("use one of `email`, `first_name`, `phone`."),
+        "{message}"
     );
 }
 

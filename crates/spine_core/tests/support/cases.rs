@@ -23,7 +23,10 @@ pub fn run_case(files: &Files) -> Result<Outcome, String> {
     let stitching = case.stitching()?;
     let mut mismatches = Vec::new();
     for (path, bytes) in files {
-        let Some(table) = path.strip_prefix("expected/").and_then(|p| p.strip_suffix(".csv")) else {
+        let Some(table) = path
+            .strip_prefix("expected/")
+            .and_then(|p| p.strip_suffix(".csv"))
+        else {
             continue;
         };
         let expected = String::from_utf8_lossy(bytes);
@@ -31,7 +34,9 @@ pub fn run_case(files: &Files) -> Result<Outcome, String> {
         match actual {
             None => mismatches.push(format!("{path}: the run has no table named {table}")),
             Some(actual) if actual != expected => {
-                mismatches.push(format!("{path} differs\n--- expected\n{expected}--- actual\n{actual}"));
+                mismatches.push(format!(
+                    "{path} differs\n--- expected\n{expected}--- actual\n{actual}"
+                ));
             }
             Some(_) => {}
         }
@@ -83,12 +88,20 @@ pub fn resolve_graph(files: &Files, graph_file: &str) -> Result<Case, String> {
     let graph = std::str::from_utf8(graph).map_err(|e| format!("{graph_file}: {e}"))?;
     let mut tables = BTreeMap::new();
     for (path, bytes) in files {
-        if let Some(model) = path.strip_prefix("models/").and_then(|p| p.strip_suffix(".csv")) {
+        if let Some(model) = path
+            .strip_prefix("models/")
+            .and_then(|p| p.strip_suffix(".csv"))
+        {
             let table = parse_csv(path, bytes).map_err(|e| e.to_string())?;
             tables.insert(model.to_owned(), table);
         }
     }
-    let shape = DataShape { models: tables.iter().map(|(name, t)| (name.clone(), t.columns.clone())).collect() };
+    let shape = DataShape {
+        models: tables
+            .iter()
+            .map(|(name, t)| (name.clone(), t.columns.clone()))
+            .collect(),
+    };
     let settings = load_settings(graph, Some(&shape)).map_err(|problems| {
         let lines: Vec<String> = problems.iter().map(ToString::to_string).collect();
         format!("{graph_file} is not valid:\n{}", lines.join("\n"))
@@ -96,9 +109,18 @@ pub fn resolve_graph(files: &Files, graph_file: &str) -> Result<Case, String> {
     let ordered = settings
         .models
         .iter()
-        .map(|model| tables.remove(&model.name).ok_or_else(|| format!("models/{}.csv is missing", model.name)))
+        .map(|model| {
+            tables
+                .remove(&model.name)
+                .ok_or_else(|| format!("models/{}.csv is missing", model.name))
+        })
         .collect::<Result<Vec<_>, _>>()?;
-    let table = |path: &str| files.get(path).map(|bytes| parse_csv(path, bytes).map_err(|e| e.to_string())).transpose();
+    let table = |path: &str| {
+        files
+            .get(path)
+            .map(|bytes| parse_csv(path, bytes).map_err(|e| e.to_string()))
+            .transpose()
+    };
     let previous = match table("previous/identity_match.csv")? {
         Some(matches) => {
             let redirects = table("previous/identity_redirects.csv")?;
