@@ -137,7 +137,10 @@ pub fn run(graph_path: &Path, inputs: &RunInputs) -> Result<Outcome> {
     let stitching = match &settings.events {
         Some(_) => {
             bars.stage("stitch events", 0);
-            Some(spine_core::events::stitch(&resolution, &tables[profile_models..])?)
+            Some(spine_core::events::stitch(
+                &resolution,
+                &tables[profile_models..],
+            )?)
         }
         None => None,
     };

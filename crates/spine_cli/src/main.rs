@@ -174,16 +174,31 @@ fn run(cli: Cli) -> Result<Outcome> {
             truth,
             identity_match,
         } => commands::evaluate(&truth, &identity_match),
-        Command::Explain { graph, data, profile, records, json } => {
+        Command::Explain {
+            graph,
+            data,
+            profile,
+            records,
+            json,
+        } => {
             let subject = analyze::subject(profile, records)?;
             analyze::explain(&graph, &data, &subject, format(json))
         }
-        Command::Diff { before, after, data, json } => analyze::diff_graphs(&before, &after, &data, format(json)),
+        Command::Diff {
+            before,
+            after,
+            data,
+            json,
+        } => analyze::diff_graphs(&before, &after, &data, format(json)),
     }
 }
 
 fn format(json: bool) -> analyze::Format {
-    if json { analyze::Format::Json } else { analyze::Format::Text }
+    if json {
+        analyze::Format::Json
+    } else {
+        analyze::Format::Text
+    }
 }
 
 fn is_broken_pipe(error: &anyhow::Error) -> bool {

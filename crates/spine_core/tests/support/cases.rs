@@ -30,7 +30,9 @@ pub fn run_case(files: &Files) -> Result<Outcome, String> {
             continue;
         };
         let expected = String::from_utf8_lossy(bytes);
-        let actual = resolution.table_csv(table).or_else(|| stitching.as_ref().and_then(|s| s.table_csv(table)));
+        let actual = resolution
+            .table_csv(table)
+            .or_else(|| stitching.as_ref().and_then(|s| s.table_csv(table)));
         match actual {
             None => mismatches.push(format!("{path}: the run has no table named {table}")),
             Some(actual) if actual != expected => {
@@ -41,7 +43,10 @@ pub fn run_case(files: &Files) -> Result<Outcome, String> {
             Some(_) => {}
         }
     }
-    Ok(Outcome { snapshot: snapshot(resolution, stitching.as_ref()), mismatches })
+    Ok(Outcome {
+        snapshot: snapshot(resolution, stitching.as_ref()),
+        mismatches,
+    })
 }
 
 /// Every output table under a `== table ==` heading (the event tables too when the graph has event models).
@@ -54,7 +59,11 @@ pub fn snapshot(resolution: &Resolution, stitching: Option<&Stitching>) -> Strin
     }
     for name in stitching.map(Stitching::table_names).unwrap_or_default() {
         text.push_str(&format!("== {name} ==\n"));
-        text.push_str(&stitching.and_then(|s| s.table_csv(name)).unwrap_or_default());
+        text.push_str(
+            &stitching
+                .and_then(|s| s.table_csv(name))
+                .unwrap_or_default(),
+        );
         text.push('\n');
     }
     text
@@ -71,7 +80,9 @@ impl Case {
     /// The case's events stitched to its profiles, when the graph has event models.
     pub fn stitching(&self) -> Result<Option<Stitching>, String> {
         match &self.settings.events {
-            Some(_) => stitch(&self.resolution, &self.events).map(Some).map_err(|e| e.to_string()),
+            Some(_) => stitch(&self.resolution, &self.events)
+                .map(Some)
+                .map_err(|e| e.to_string()),
             None => Ok(None),
         }
     }
@@ -84,7 +95,9 @@ pub fn resolve_case(files: &Files) -> Result<Case, String> {
 
 /// Resolves one of a case's graphs (`graph.json`, or `graph_after.json` for a what-if case) over its models.
 pub fn resolve_graph(files: &Files, graph_file: &str) -> Result<Case, String> {
-    let graph = files.get(graph_file).ok_or_else(|| format!("the case has no {graph_file}"))?;
+    let graph = files
+        .get(graph_file)
+        .ok_or_else(|| format!("the case has no {graph_file}"))?;
     let graph = std::str::from_utf8(graph).map_err(|e| format!("{graph_file}: {e}"))?;
     let mut tables = BTreeMap::new();
     for (path, bytes) in files {
@@ -132,8 +145,17 @@ pub fn resolve_graph(files: &Files, graph_file: &str) -> Result<Case, String> {
         .events
         .iter()
         .flat_map(|events| &events.models)
-        .map(|model| tables.remove(&model.name).ok_or_else(|| format!("models/{}.csv is missing", model.name)))
+        .map(|model| {
+            tables
+                .remove(&model.name)
+                .ok_or_else(|| format!("models/{}.csv is missing", model.name))
+        })
         .collect::<Result<Vec<_>, _>>()?;
-    let resolution = resolve(&settings, &ordered, previous.as_ref(), &mut NoProgress).map_err(|e| e.to_string())?;
-    Ok(Case { settings, resolution, events })
+    let resolution = resolve(&settings, &ordered, previous.as_ref(), &mut NoProgress)
+        .map_err(|e| e.to_string())?;
+    Ok(Case {
+        settings,
+        resolution,
+        events,
+    })
 }
