@@ -150,7 +150,13 @@ fn test() -> Result<()> {
             .run_counting()
     })?;
     let browser = step("browser unit tests (headless Chromium)", || {
-        Cmd::new("cargo")
+        // The engine's spec cases run again in the browser and must give the same bytes as natively.
+        let engine = Cmd::new("cargo")
+            .args(["test", "--target", wasm, "-p", "spine_core"])
+            .args(["--test", "spec_wasm", "--test", "spec_analysis_wasm"])
+            .env("CHROMEDRIVER", tools::CHROMEDRIVER)
+            .run_counting()?;
+        let studio = Cmd::new("cargo")
             .args([
                 "test",
                 "--target",
@@ -162,7 +168,11 @@ fn test() -> Result<()> {
                 "--tests",
             ])
             .env("CHROMEDRIVER", tools::CHROMEDRIVER)
-            .run_counting()
+            .run_counting()?;
+        Ok(Counts {
+            passed: engine.passed + studio.passed,
+            failed: engine.failed + studio.failed,
+        })
     })?;
     step("site build", || trunk(&["build", "--release"]).run())?;
     // The end-to-end tests upload the demo CSVs as a person would, so the command line writes them first.

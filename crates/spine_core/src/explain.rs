@@ -3,15 +3,10 @@
 //! exactly as the engine decides.
 
 use crate::resolve::{
-    Broken, Decision, Limits, NONE, ObservationStatus, RecordStatus, Resolution, similarity,
+    Broken, Decision, Limits, NONE, ObservationStatus, RecordStatus, Resolution, score4, similarity,
 };
 use crate::settings::{Comparison, Rule};
 use serde::Serialize;
-
-/// A score with four decimals, exactly as `match_pairs.scores` writes it.
-fn score4(score: f64) -> String {
-    format!("{score:.4}")
-}
 
 /// A record named the way the tables name it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]

@@ -33,7 +33,7 @@ pub use views::{GoldenValue, PairView, ProfileView, RecordRef, Warning};
 // The analyses built on a finished run (explain, diff, suspicious profiles, event stitching) reuse these.
 pub(crate) use candidates::similarity;
 pub(crate) use limits::Limits;
-pub(crate) use text::{StrArena, ratio4};
+pub(crate) use text::{StrArena, ratio4, score4};
 
 use crate::progress::{Control, Progress, ProgressSink};
 use crate::settings::{OnConflict, Settings};
