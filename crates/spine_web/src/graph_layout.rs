@@ -77,7 +77,10 @@ pub struct Layout {
 impl Layout {
     /// The vertical centre of an identifier's box.
     pub fn identifier_y(&self, name: &str) -> Option<f64> {
-        self.identifiers.iter().find(|i| i.name == name).map(|i| i.y + IDENT_H / 2.0)
+        self.identifiers
+            .iter()
+            .find(|i| i.name == name)
+            .map(|i| i.y + IDENT_H / 2.0)
     }
 
     /// The vertical centre of a model's column row.
@@ -117,7 +120,12 @@ pub fn layout(
             None => {
                 let mut named: Vec<String> = model.primary_key.iter().cloned().collect();
                 named.extend(model.order_by.iter().cloned());
-                named.extend(model.identifiers.values().flat_map(|c| c.as_slice().to_vec()));
+                named.extend(
+                    model
+                        .identifiers
+                        .values()
+                        .flat_map(|c| c.as_slice().to_vec()),
+                );
                 named.extend(model.fields.values().cloned());
                 let mut seen = Vec::new();
                 named.retain(|c| {

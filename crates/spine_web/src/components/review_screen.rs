@@ -40,7 +40,10 @@ pub fn ReviewScreen() -> Html {
             studio.dispatch(Action::Navigate(Screen::Profiles));
         })
     };
-    let unresolved_columns: Vec<usize> = ["model", "key", "reason", "detail"].iter().filter_map(|c| review.unresolved.column(c)).collect();
+    let unresolved_columns: Vec<usize> = ["model", "key", "reason", "detail"]
+        .iter()
+        .filter_map(|c| review.unresolved.column(c))
+        .collect();
     html! {
         <section class="review-screen" aria-labelledby="review-title">
             <header class="screen-head">
