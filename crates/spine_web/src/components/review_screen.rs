@@ -108,7 +108,7 @@ pub fn ReviewScreen() -> Html {
                     }) }
                 </ul>
                 if !review.unresolved.rows.is_empty() {
-                    <div class="table-scroll">
+                    <div class="table-scroll tall">
                         <table class="data-table">
                             <thead><tr>{ for unresolved_columns.iter().map(|&c| html! { <th scope="col">{ review.unresolved.columns[c].clone() }</th> }) }</tr></thead>
                             <tbody>{ for review.unresolved.rows.iter().map(|row| html! {
