@@ -19,6 +19,8 @@ struct Measured {
     set: &'static str,
     records: usize,
     wall_seconds: f64,
+    /// User plus system CPU time: steadier than wall time when other work shares the cores.
+    cpu_seconds: f64,
     max_rss_mib: f64,
     precision: String,
     recall: String,
@@ -34,9 +36,13 @@ pub fn bench(args: &[String]) -> Result<()> {
         }
     }
     if !Path::new("/usr/bin/time").exists() {
-        bail!("/usr/bin/time is missing; install it with `apt-get install time` (it measures peak memory)");
+        bail!(
+            "/usr/bin/time is missing; install it with `apt-get install time` (it measures peak memory)"
+        );
     }
-    Cmd::new("cargo").args(["build", "--release", "--package", "spine_cli"]).run()?;
+    Cmd::new("cargo")
+        .args(["build", "--release", "--package", "spine_cli"])
+        .run()?;
     let target = target_dir();
     let spine = target.join("release/spine");
     let mut results = Vec::new();
@@ -57,7 +63,11 @@ pub(crate) fn target_dir() -> PathBuf {
     match std::env::var_os("CARGO_TARGET_DIR") {
         Some(dir) => {
             let dir = PathBuf::from(dir);
-            if dir.is_absolute() { dir } else { root().join(dir) }
+            if dir.is_absolute() {
+                dir
+            } else {
+                root().join(dir)
+            }
         }
         None => root().join("target"),
     }
@@ -72,7 +82,8 @@ fn generate(spine: &Path, dir: &Path, records: usize) -> Result<()> {
     }
     let partial = dir.with_extension("partial");
     if partial.exists() {
-        std::fs::remove_dir_all(&partial).with_context(|| format!("removing {}", partial.display()))?;
+        std::fs::remove_dir_all(&partial)
+            .with_context(|| format!("removing {}", partial.display()))?;
     }
     let records = records.to_string();
     Cmd::new(&spine.to_string_lossy())
@@ -83,7 +94,8 @@ fn generate(spine: &Path, dir: &Path, records: usize) -> Result<()> {
     if dir.exists() {
         std::fs::remove_dir_all(dir).with_context(|| format!("removing {}", dir.display()))?;
     }
-    std::fs::rename(&partial, dir).with_context(|| format!("renaming {} to {}", partial.display(), dir.display()))
+    std::fs::rename(&partial, dir)
+        .with_context(|| format!("renaming {} to {}", partial.display(), dir.display()))
 }
 
 fn measure(spine: &Path, dir: &Path, set: &'static str, records: usize) -> Result<Measured> {
@@ -109,12 +121,22 @@ fn measure(spine: &Path, dir: &Path, set: &'static str, records: usize) -> Resul
     let wall_seconds = time_field(&stderr, "Elapsed (wall clock) time")
         .and_then(|value| parse_clock(&value))
         .context("no wall time in the output of /usr/bin/time")?;
+    let cpu = |name: &str| {
+        time_field(&stderr, name)
+            .and_then(|value| value.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
+    let cpu_seconds = cpu("User time (seconds)") + cpu("System time (seconds)");
     let max_rss_mib = time_field(&stderr, "Maximum resident set size (kbytes)")
         .and_then(|value| value.parse::<f64>().ok())
         .context("no peak memory in the output of /usr/bin/time")?
         / 1024.0;
     // `--timings` lines look like `   1.790 s  read files`.
-    let stages = stderr.lines().filter(|line| line.trim_start().split(' ').nth(1) == Some("s")).map(str::to_owned).collect();
+    let stages = stderr
+        .lines()
+        .filter(|line| line.trim_start().split(' ').nth(1) == Some("s"))
+        .map(str::to_owned)
+        .collect();
 
     let evaluation = Command::new(spine)
         .args(["evaluate", "--truth"])
@@ -125,7 +147,10 @@ fn measure(spine: &Path, dir: &Path, set: &'static str, records: usize) -> Resul
         .context("cannot run spine evaluate")?;
     let scores = String::from_utf8_lossy(&evaluation.stdout).into_owned();
     if !evaluation.status.success() {
-        bail!("spine evaluate on {set} failed:\n{}", String::from_utf8_lossy(&evaluation.stderr));
+        bail!(
+            "spine evaluate on {set} failed:\n{}",
+            String::from_utf8_lossy(&evaluation.stderr)
+        );
     }
     let figure = |name: &str| {
         scores
@@ -139,6 +164,7 @@ fn measure(spine: &Path, dir: &Path, set: &'static str, records: usize) -> Resul
         set,
         records,
         wall_seconds,
+        cpu_seconds,
         max_rss_mib,
         precision: figure("precision"),
         recall: figure("recall"),
@@ -149,15 +175,22 @@ fn measure(spine: &Path, dir: &Path, set: &'static str, records: usize) -> Resul
 
 /// The value after `NAME: ` in the report of `/usr/bin/time -v`.
 fn time_field(report: &str, name: &str) -> Option<String> {
-    report.lines().map(str::trim).find(|line| line.starts_with(name)).and_then(|line| {
-        // The name itself may hold colons (`h:mm:ss`), so the value is what follows the last ": ".
-        line.rsplit_once(": ").map(|(_, value)| value.trim().to_owned())
-    })
+    report
+        .lines()
+        .map(str::trim)
+        .find(|line| line.starts_with(name))
+        .and_then(|line| {
+            // The name itself may hold colons (`h:mm:ss`), so the value is what follows the last ": ".
+            line.rsplit_once(": ")
+                .map(|(_, value)| value.trim().to_owned())
+        })
 }
 
 /// `h:mm:ss` or `m:ss.cc` as seconds.
 fn parse_clock(text: &str) -> Option<f64> {
-    text.split(':').try_fold(0.0, |total, part| part.parse::<f64>().ok().map(|value| total * 60.0 + value))
+    text.split(':').try_fold(0.0, |total, part| {
+        part.parse::<f64>().ok().map(|value| total * 60.0 + value)
+    })
 }
 
 fn print_table(results: &[Measured]) {
@@ -170,15 +203,24 @@ fn print_table(results: &[Measured]) {
     }
     println!();
     println!(
-        "{:<6} {:>9} {:>9} {:>13} {:>11} {:>10} {:>8} {:>8}",
-        "set", "records", "wall (s)", "max RSS (MiB)", "records/s", "precision", "recall", "F1"
+        "{:<6} {:>9} {:>9} {:>8} {:>13} {:>11} {:>10} {:>8} {:>8}",
+        "set",
+        "records",
+        "wall (s)",
+        "cpu (s)",
+        "max RSS (MiB)",
+        "records/s",
+        "precision",
+        "recall",
+        "F1"
     );
     for result in results {
         println!(
-            "{:<6} {:>9} {:>9.2} {:>13.0} {:>11.0} {:>10} {:>8} {:>8}",
+            "{:<6} {:>9} {:>9.2} {:>8.2} {:>13.0} {:>11.0} {:>10} {:>8} {:>8}",
             result.set,
             result.records,
             result.wall_seconds,
+            result.cpu_seconds,
             result.max_rss_mib,
             result.records as f64 / result.wall_seconds.max(0.001),
             result.precision,
@@ -204,11 +246,19 @@ mod tests {
 
     #[test]
     fn reads_the_report_of_usr_bin_time() {
-        let report = "\tCommand being timed: \"spine run\"\n\tElapsed (wall clock) time (h:mm:ss or m:ss): 1:02.50\n\
+        let report = "\tCommand being timed: \"spine run\"\n\tUser time (seconds): 12.25\n\
+                      \tElapsed (wall clock) time (h:mm:ss or m:ss): 1:02.50\n\
                       \tMaximum resident set size (kbytes): 821040\n";
         let wall = time_field(report, "Elapsed (wall clock) time").and_then(|v| parse_clock(&v));
         assert_eq!(wall, Some(62.5));
-        assert_eq!(time_field(report, "Maximum resident set size (kbytes)").as_deref(), Some("821040"));
+        assert_eq!(
+            time_field(report, "User time (seconds)").as_deref(),
+            Some("12.25")
+        );
+        assert_eq!(
+            time_field(report, "Maximum resident set size (kbytes)").as_deref(),
+            Some("821040")
+        );
         assert_eq!(parse_clock("1:00:03"), Some(3603.0));
         assert_eq!(parse_clock("soon"), None);
     }

@@ -1,7 +1,8 @@
-//! The four commands: `validate`, `run`, `demo` and `evaluate`.
+//! The commands `validate`, `run` (with event stitching when the graph has event models), `demo` and `evaluate`.
 
 use crate::Outcome;
 use crate::input::{read_header, read_table, read_text};
+use crate::parallel;
 use crate::progress::Bars;
 use anyhow::{Context, Result, anyhow, bail};
 use spine_core::demo;
@@ -41,10 +42,13 @@ pub fn validate(graph: &Path, data: Option<&Path>) -> Result<Outcome> {
 
 /// The columns of every `*.csv` of a folder, by file stem.
 fn shape_of_folder(dir: &Path) -> Result<DataShape> {
-    let entries = std::fs::read_dir(dir).with_context(|| format!("cannot read the folder {}", dir.display()))?;
+    let entries = std::fs::read_dir(dir)
+        .with_context(|| format!("cannot read the folder {}", dir.display()))?;
     let mut paths = Vec::new();
     for entry in entries {
-        let path = entry.with_context(|| format!("cannot read the folder {}", dir.display()))?.path();
+        let path = entry
+            .with_context(|| format!("cannot read the folder {}", dir.display()))?
+            .path();
         if path.extension().is_some_and(|extension| extension == "csv") {
             paths.push(path);
         }
@@ -52,7 +56,11 @@ fn shape_of_folder(dir: &Path) -> Result<DataShape> {
     paths.sort();
     let mut shape = DataShape::default();
     for path in paths {
-        let name = path.file_stem().unwrap_or_default().to_string_lossy().into_owned();
+        let name = path
+            .file_stem()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned();
         shape.models.insert(name, read_header(&path)?);
     }
     Ok(shape)
@@ -70,12 +78,28 @@ pub struct RunInputs {
     pub timings: bool,
 }
 
+/// The output tables that grow fastest with the input (about this order at a million records).
+const LARGEST_TABLES: [&str; 7] = [
+    "identity_golden_lineage",
+    "identity_lookup",
+    "identity_matched_ids",
+    "match_pairs",
+    "identity_golden",
+    "identity_match",
+    "identity_event_links",
+];
+
 /// `spine run GRAPH --data DIR --out OUT [--model M=FILE ...] [--previous DIR]`.
 pub fn run(graph_path: &Path, inputs: &RunInputs) -> Result<Outcome> {
     let started = Instant::now();
     let json = read_text(graph_path)?;
-    let graph = validate::parse_graph(&json).map_err(|problems| invalid_graph(graph_path, &problems))?;
-    let mut names: Vec<&str> = graph.models.iter().map(|model| model.name.as_str()).collect();
+    let graph =
+        validate::parse_graph(&json).map_err(|problems| invalid_graph(graph_path, &problems))?;
+    let mut names: Vec<&str> = graph
+        .models
+        .iter()
+        .map(|model| model.name.as_str())
+        .collect();
     let profile_models = names.len();
     if let Some(events) = &graph.events {
         names.extend(events.models.iter().map(|model| model.name.as_str()));
@@ -85,35 +109,81 @@ pub fn run(graph_path: &Path, inputs: &RunInputs) -> Result<Outcome> {
     // Every file is read once, whole, and parsed into a table; its header is the data shape validation checks.
     let mut bars = Bars::for_stderr();
     bars.stage("read files", files.len() as u64);
+    let loaded = parallel::map(&files, |path| {
+        let table = read_table(path);
+        bars.step();
+        table
+    });
     let mut tables = Vec::with_capacity(files.len());
     let mut shape = DataShape::default();
-    for (name, path) in names.iter().zip(&files) {
-        let table = read_table(path).with_context(|| format!("cannot load model `{name}`"))?;
-        shape.models.insert((*name).to_owned(), table.columns.clone());
+    for (name, table) in names.iter().zip(loaded) {
+        let table = table.with_context(|| format!("cannot load model `{name}`"))?;
+        shape
+            .models
+            .insert((*name).to_owned(), table.columns.clone());
         tables.push(table);
-        bars.step();
     }
     bars.stage("validate", 0);
-    let settings = validate::validate(&graph, Some(&shape)).map_err(|problems| invalid_graph(graph_path, &problems))?;
+    let settings = validate::validate(&graph, Some(&shape))
+        .map_err(|problems| invalid_graph(graph_path, &problems))?;
     let previous = inputs.previous.as_deref().map(read_previous).transpose()?;
 
-    let resolution = resolve::resolve(&settings, &tables[..profile_models], previous.as_ref(), &mut bars)?;
+    let resolution = resolve::resolve(
+        &settings,
+        &tables[..profile_models],
+        previous.as_ref(),
+        &mut bars,
+    )?;
+    // Events are stitched to the profiles when the graph has event models (SPEC section 7).
+    let stitching = match &settings.events {
+        Some(_) => {
+            bars.stage("stitch events", 0);
+            Some(spine_core::events::stitch(
+                &resolution,
+                &tables[profile_models..],
+            )?)
+        }
+        None => None,
+    };
     drop(tables);
 
     std::fs::create_dir_all(&inputs.out)
         .with_context(|| format!("cannot create the output folder {}", inputs.out.display()))?;
-    let table_names = resolution.table_names();
+    // Each table with whether it is an event table (written by the stitching rather than the resolution).
+    let mut table_names: Vec<(&str, bool)> = resolution
+        .table_names()
+        .into_iter()
+        .map(|name| (name, false))
+        .collect();
+    table_names.extend(
+        stitching
+            .iter()
+            .flat_map(|s| s.table_names())
+            .map(|name| (name, true)),
+    );
+    // The largest tables start first so that the cores finish together.
+    table_names.sort_by_key(|(name, _)| {
+        LARGEST_TABLES
+            .iter()
+            .position(|large| large == name)
+            .unwrap_or(LARGEST_TABLES.len())
+    });
     bars.stage("write tables", table_names.len() as u64);
-    for name in &table_names {
+    let written = parallel::map(&table_names, |&(name, event)| {
         let path = inputs.out.join(format!("{name}.csv"));
         let write = || -> io::Result<()> {
             let mut out = BufWriter::with_capacity(1 << 20, File::create(&path)?);
-            resolution.write_table(name, &mut out)?;
+            match &stitching {
+                Some(stitching) if event => stitching.write_table(name, &mut out)?,
+                _ => resolution.write_table(name, &mut out)?,
+            }
             out.flush()
         };
-        write().with_context(|| format!("cannot write {}", path.display()))?;
+        let result = write().with_context(|| format!("cannot write {}", path.display()));
         bars.step();
-    }
+        result
+    });
+    written.into_iter().collect::<Result<Vec<()>>>()?;
     bars.finish();
     if inputs.timings {
         let mut err = io::stderr().lock();
@@ -124,7 +194,11 @@ pub fn run(graph_path: &Path, inputs: &RunInputs) -> Result<Outcome> {
 
     let report = resolution.report();
     let resolved = report.matched + report.unique;
-    let rate = if report.total_records == 0 { 0.0 } else { 100.0 * resolved as f64 / report.total_records as f64 };
+    let rate = if report.total_records == 0 {
+        0.0
+    } else {
+        100.0 * resolved as f64 / report.total_records as f64
+    };
     writeln!(
         io::stdout().lock(),
         "Resolved {} records from {} models into {} profiles in {:.2} s: {} matched, {} unique, {} conflict, {} \
@@ -147,12 +221,19 @@ pub fn run(graph_path: &Path, inputs: &RunInputs) -> Result<Outcome> {
 fn model_files(names: &[&str], inputs: &RunInputs) -> Result<Vec<PathBuf>> {
     let mut overrides: BTreeMap<&str, PathBuf> = BTreeMap::new();
     for option in &inputs.models {
-        let Some((name, file)) = option.split_once('=').filter(|(name, file)| !name.is_empty() && !file.is_empty())
+        let Some((name, file)) = option
+            .split_once('=')
+            .filter(|(name, file)| !name.is_empty() && !file.is_empty())
         else {
-            bail!("--model {option}: write MODEL=FILE, for example --model crm=exports/contacts.csv");
+            bail!(
+                "--model {option}: write MODEL=FILE, for example --model crm=exports/contacts.csv"
+            );
         };
         if !names.contains(&name) {
-            bail!("--model {option}: the identity graph has no model named `{name}`; its models are {}", names.join(", "));
+            bail!(
+                "--model {option}: the identity graph has no model named `{name}`; its models are {}",
+                names.join(", ")
+            );
         }
         overrides.insert(name, PathBuf::from(file));
     }
@@ -167,7 +248,8 @@ fn model_files(names: &[&str], inputs: &RunInputs) -> Result<Vec<PathBuf>> {
 }
 
 fn read_previous(dir: &Path) -> Result<Previous> {
-    let identity_match = read_table(&dir.join("identity_match.csv")).context("cannot read the previous run")?;
+    let identity_match =
+        read_table(&dir.join("identity_match.csv")).context("cannot read the previous run")?;
     let redirects_path = dir.join("identity_redirects.csv");
     let redirects = if redirects_path.exists() {
         Some(read_table(&redirects_path).context("cannot read the previous run")?)
@@ -179,7 +261,11 @@ fn read_previous(dir: &Path) -> Result<Previous> {
 
 /// One error listing every problem of an identity graph, each as `GRAPH: <path>: <message>`.
 fn invalid_graph(graph: &Path, problems: &[Diagnostic]) -> anyhow::Error {
-    let mut text = format!("{}: the identity graph is not valid ({} problems):", graph.display(), problems.len());
+    let mut text = format!(
+        "{}: the identity graph is not valid ({} problems):",
+        graph.display(),
+        problems.len()
+    );
     for problem in problems {
         text.push_str(&format!("\n  {}: {problem}", graph.display()));
     }
@@ -192,7 +278,8 @@ pub fn demo(out: &Path, synthetic: Option<(usize, u64)>) -> Result<Outcome> {
         Some((records, seed)) => demo::synthetic(records, seed),
         None => demo::demo_set(),
     };
-    std::fs::create_dir_all(out).with_context(|| format!("cannot create the folder {}", out.display()))?;
+    std::fs::create_dir_all(out)
+        .with_context(|| format!("cannot create the folder {}", out.display()))?;
     let mut files: Vec<(String, &str)> = set
         .models
         .iter()
@@ -205,8 +292,16 @@ pub fn demo(out: &Path, synthetic: Option<(usize, u64)>) -> Result<Outcome> {
         let path = out.join(name);
         std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
     }
-    let records: usize = set.models.iter().map(|file| file.text.lines().count().saturating_sub(1)).sum();
-    let events: usize = set.events.iter().map(|file| file.text.lines().count().saturating_sub(1)).sum();
+    let records: usize = set
+        .models
+        .iter()
+        .map(|file| file.text.lines().count().saturating_sub(1))
+        .sum();
+    let events: usize = set
+        .events
+        .iter()
+        .map(|file| file.text.lines().count().saturating_sub(1))
+        .sum();
     writeln!(
         io::stdout().lock(),
         "Wrote {records} records in {} models, {events} events, graph.json and truth.csv to {}.",
@@ -222,7 +317,11 @@ pub fn evaluate(truth: &Path, identity_match: &Path) -> Result<Outcome> {
     let matches = read_table(identity_match)?;
     let scores = demo::pairwise_scores(&truth, &matches)?;
     let mut out = io::stdout().lock();
-    writeln!(out, "records    {} ({} in profiles)", scores.records, scores.resolved)?;
+    writeln!(
+        out,
+        "records    {} ({} in profiles)",
+        scores.records, scores.resolved
+    )?;
     writeln!(
         out,
         "pairs      {} true, {} predicted, {} correct",

@@ -15,7 +15,11 @@ pub fn read_text(path: &Path) -> Result<String> {
             let at = error.utf8_error().valid_up_to();
             let bytes = error.as_bytes();
             let line = 1 + bytes[..at].iter().filter(|b| **b == b'\n').count();
-            let column = 1 + at - bytes[..at].iter().rposition(|b| *b == b'\n').map_or(0, |newline| newline + 1);
+            let column = 1 + at
+                - bytes[..at]
+                    .iter()
+                    .rposition(|b| *b == b'\n')
+                    .map_or(0, |newline| newline + 1);
             bail!(
                 "{}: line {line}, column {column}: the bytes are not valid UTF-8; save the file as UTF-8",
                 path.display()
@@ -32,9 +36,12 @@ pub fn read_table(path: &Path) -> Result<Table> {
 
 /// Reads only the header row of a CSV file: its column names.
 pub fn read_header(path: &Path) -> Result<Vec<String>> {
-    let file = std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let file =
+        std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
     let mut first = Vec::new();
-    BufReader::new(file).read_until(b'\n', &mut first).with_context(|| format!("cannot read {}", path.display()))?;
+    BufReader::new(file)
+        .read_until(b'\n', &mut first)
+        .with_context(|| format!("cannot read {}", path.display()))?;
     Ok(spine_core::parse_csv(&path.display().to_string(), &first)?.columns)
 }
 

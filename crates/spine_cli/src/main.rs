@@ -3,8 +3,10 @@
 //! Exit codes: 0 when all is well, 1 when the command found problems (an invalid identity graph for
 //! `validate`), 2 when it could not do its job (unreadable or malformed input, an invalid graph for `run`).
 
+mod analyze;
 mod commands;
 mod input;
+mod parallel;
 mod progress;
 
 use anyhow::Result;
@@ -14,7 +16,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "spine", version, about = "Resolve customer records into one profile per person.")]
+#[command(
+    name = "spine",
+    version,
+    about = "Resolve customer records into one profile per person."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -64,6 +70,38 @@ enum Command {
         #[arg(long, value_name = "S", requires = "records", default_value_t = 1)]
         seed: u64,
     },
+    /// Explain a profile (the accepted pairs that joined it, the refusals around it) or why two records are
+    /// not in one profile, rule by rule.
+    Explain {
+        /// The identity graph JSON file.
+        graph: PathBuf,
+        /// The folder holding `<model>.csv` for each model.
+        #[arg(long, value_name = "DIR")]
+        data: PathBuf,
+        /// The profile ID to explain.
+        #[arg(long, value_name = "ID")]
+        profile: Option<String>,
+        /// Two records to explain, each `MODEL:KEY`.
+        #[arg(long, num_args = 2, value_names = ["MODEL:KEY", "MODEL:KEY"])]
+        records: Vec<String>,
+        /// Print JSON for machines instead of text.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Compare two identity graphs on the same data by record membership: profiles merged, split and
+    /// unchanged, records moved and records whose status changed.
+    Diff {
+        /// The identity graph before the edit.
+        before: PathBuf,
+        /// The identity graph after the edit.
+        after: PathBuf,
+        /// The folder holding `<model>.csv` for each model.
+        #[arg(long, value_name = "DIR")]
+        data: PathBuf,
+        /// Print JSON for machines instead of text.
+        #[arg(long)]
+        json: bool,
+    },
     /// Score a run against a ground truth: pairwise precision, recall and F1.
     Evaluate {
         /// The ground truth: `model,key,person`.
@@ -90,7 +128,11 @@ fn main() -> ExitCode {
         Err(error) => {
             let _ = error.print();
             // `--help` and `--version` are not errors; a bad command line is.
-            return if error.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+            return if error.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
         }
     };
     match run(cli) {
@@ -108,15 +150,61 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<Outcome> {
     match cli.command {
         Command::Validate { graph, data } => commands::validate(&graph, data.as_deref()),
-        Command::Run { graph, data, models, out, previous, timings } => {
-            let inputs = commands::RunInputs { data, models, out, previous, timings };
+        Command::Run {
+            graph,
+            data,
+            models,
+            out,
+            previous,
+            timings,
+        } => {
+            let inputs = commands::RunInputs {
+                data,
+                models,
+                out,
+                previous,
+                timings,
+            };
             commands::run(&graph, &inputs)
         }
-        Command::Demo { out, records, seed } => commands::demo(&out, records.map(|records| (records, seed))),
-        Command::Evaluate { truth, identity_match } => commands::evaluate(&truth, &identity_match),
+        Command::Demo { out, records, seed } => {
+            commands::demo(&out, records.map(|records| (records, seed)))
+        }
+        Command::Evaluate {
+            truth,
+            identity_match,
+        } => commands::evaluate(&truth, &identity_match),
+        Command::Explain {
+            graph,
+            data,
+            profile,
+            records,
+            json,
+        } => {
+            let subject = analyze::subject(profile, records)?;
+            analyze::explain(&graph, &data, &subject, format(json))
+        }
+        Command::Diff {
+            before,
+            after,
+            data,
+            json,
+        } => analyze::diff_graphs(&before, &after, &data, format(json)),
+    }
+}
+
+fn format(json: bool) -> analyze::Format {
+    if json {
+        analyze::Format::Json
+    } else {
+        analyze::Format::Text
     }
 }
 
 fn is_broken_pipe(error: &anyhow::Error) -> bool {
-    error.chain().any(|cause| cause.downcast_ref::<io::Error>().is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe))
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<io::Error>()
+            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+    })
 }

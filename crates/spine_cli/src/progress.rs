@@ -18,7 +18,12 @@ pub struct Bars {
 
 impl Bars {
     pub fn for_stderr() -> Self {
-        Self { draw: std::io::stderr().is_terminal(), engine_stage: None, bar: None, starts: Vec::new() }
+        Self {
+            draw: std::io::stderr().is_terminal(),
+            engine_stage: None,
+            bar: None,
+            starts: Vec::new(),
+        }
     }
 
     /// Starts a stage of the host's own (reading files, writing tables) with `total` steps.
@@ -64,6 +69,13 @@ impl Bars {
 
 fn new_bar(name: &str, total: u64) -> ProgressBar {
     let bar = ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr());
+    set_style(&bar, total);
+    bar.set_prefix(name.to_owned());
+    bar
+}
+
+/// A spinner while the amount of work is unknown, a bar once it is known.
+fn set_style(bar: &ProgressBar, total: u64) {
     let template = if total == 0 {
         "{spinner} {prefix:<30} {elapsed:>4}"
     } else {
@@ -72,8 +84,6 @@ fn new_bar(name: &str, total: u64) -> ProgressBar {
     if let Ok(style) = ProgressStyle::with_template(template) {
         bar.set_style(style.progress_chars("=> "));
     }
-    bar.set_prefix(name.to_owned());
-    bar
 }
 
 impl ProgressSink for Bars {
@@ -85,6 +95,9 @@ impl ProgressSink for Bars {
         }
         if let Some(bar) = &self.bar {
             if progress.total > 0 && bar.length() != Some(progress.total) {
+                if bar.length() == Some(0) {
+                    set_style(bar, progress.total);
+                }
                 bar.set_length(progress.total);
             }
             bar.set_position(progress.done);

@@ -26,12 +26,12 @@ const GRAPH: &str = r#"{
      "fields": {"first_name": "first_name"}}
   ],
   "identifiers": [
-    {"name": "email", "kind": "email", "standardize": ["trim", "lowercase"], "blocked_values": ["test@test.com"],
+    {"name": "email", "kind": "email", "standardize": ["email"], "blocked_values": ["test@test.com"],
      "max_records_per_value": 50, "conflict_limit": 3},
-    {"name": "phone", "kind": "phone", "standardize": ["trim", "lowercase"]},
+    {"name": "phone", "kind": "phone", "standardize": ["phone"], "default_region": "FR"},
     {"name": "customer_id", "kind": "customer_id", "standardize": ["trim"], "conflict_limit": 1},
     {"name": "user_id", "kind": "user_id", "standardize": ["trim"], "conflict_limit": 1},
-    {"name": "last_name", "kind": "name", "standardize": ["trim", "lowercase"]}
+    {"name": "last_name", "kind": "name", "standardize": ["name"]}
   ],
   "rules": [
     {"name": "same_customer_id", "criteria": [{"identifiers": ["customer_id"], "match": "exact"}]},
@@ -67,8 +67,8 @@ impl Rng {
 }
 
 const NAMES: [&str; 16] = [
-    "martin", "bernard", "dubois", "thomas", "robert", "richard", "petit", "durand", "leroy", "moreau", "simon",
-    "laurent", "lefebvre", "michel", "garcia", "david",
+    "martin", "bernard", "dubois", "thomas", "robert", "richard", "petit", "durand", "leroy",
+    "moreau", "simon", "laurent", "lefebvre", "michel", "garcia", "david",
 ];
 
 fn generate(records: usize) -> Vec<Table> {
@@ -78,22 +78,53 @@ fn generate(records: usize) -> Vec<Table> {
     let mut tables = Vec::new();
     for (model, share) in shares {
         let count = records * share / 100;
-        let columns: &[&str] = &["id", "email", "phone", "customer_id", "user_id", "last_name", "first_name", "updated_at"];
+        let columns: &[&str] = &[
+            "id",
+            "email",
+            "phone",
+            "customer_id",
+            "user_id",
+            "last_name",
+            "first_name",
+            "updated_at",
+        ];
         let mut rows = Vec::with_capacity(count);
         for index in 0..count {
             let person = rng.below(people);
             let name = NAMES[(person % 16) as usize];
             let typo = rng.below(10) == 0;
-            let last_name = if typo { format!("{name}e") } else { name.to_owned() };
+            let last_name = if typo {
+                format!("{name}e")
+            } else {
+                name.to_owned()
+            };
             let email = match rng.below(10) {
                 0 => String::new(),
                 1 => "test@test.com".to_owned(),
                 2 => format!("{name}.{}@Example.com", person / 3),
                 _ => format!("{name}.{person}@example.com"),
             };
-            let phone = if rng.below(4) == 0 { String::new() } else { format!("+3361{:07}", person % 9_000_000) };
-            let customer = if rng.below(3) == 0 { String::new() } else { format!("C{person}") };
-            let user = if rng.below(2) == 0 { String::new() } else { format!("U{person}") };
+            let phone = if rng.below(4) == 0 {
+                String::new()
+            } else {
+                format!(
+                    "06 {:02} {:02} {:02} {:02}",
+                    person / 1_000_000 % 100,
+                    person / 10_000 % 100,
+                    person / 100 % 100,
+                    person % 100
+                )
+            };
+            let customer = if rng.below(3) == 0 {
+                String::new()
+            } else {
+                format!("C{person}")
+            };
+            let user = if rng.below(2) == 0 {
+                String::new()
+            } else {
+                format!("U{person}")
+            };
             let day = rng.below(28) + 1;
             let updated = format!("2024-{:02}-{day:02}T10:00:00Z", rng.below(12) + 1);
             rows.push(vec![
@@ -116,12 +147,19 @@ fn generate(records: usize) -> Vec<Table> {
 /// machine says more about the neighbours than about the engine.
 fn cpu() -> std::time::Duration {
     let text = std::fs::read_to_string("/proc/self/schedstat").unwrap_or_default();
-    let nanos = text.split_whitespace().next().and_then(|n| n.parse().ok()).unwrap_or(0);
+    let nanos = text
+        .split_whitespace()
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0);
     std::time::Duration::from_nanos(nanos)
 }
 
 fn main() {
-    let records: usize = std::env::args().nth(1).and_then(|n| n.parse().ok()).unwrap_or(1_000_000);
+    let records: usize = std::env::args()
+        .nth(1)
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(1_000_000);
     let settings = load_settings(GRAPH, None).expect("the bench graph is valid");
     let started = Instant::now();
     let tables = generate(records);
@@ -146,14 +184,24 @@ fn main() {
         Control::Continue
     };
     let resolution = resolve(&settings, &tables, None, &mut sink).expect("the run finishes");
-    println!("  {last_stage:<28} {:>8.2?} wall {:>8.2?} cpu", stage_started.0.elapsed(), cpu() - stage_started.1);
-    println!("resolved in {:.2?} wall {:.2?} cpu", started.elapsed(), cpu() - cpu_started);
+    println!(
+        "  {last_stage:<28} {:>8.2?} wall {:>8.2?} cpu",
+        stage_started.0.elapsed(),
+        cpu() - stage_started.1
+    );
+    println!(
+        "resolved in {:.2?} wall {:.2?} cpu",
+        started.elapsed(),
+        cpu() - cpu_started
+    );
 
     let started_tables = (Instant::now(), cpu());
     for name in resolution.table_names() {
         let table_started = (Instant::now(), cpu());
         let mut out = CountingSink(0);
-        resolution.write_table(name, &mut out).expect("writing to a sink never fails");
+        resolution
+            .write_table(name, &mut out)
+            .expect("writing to a sink never fails");
         println!(
             "  {name:<28} {:>8.2?} wall {:>8.2?} cpu {:>12} bytes",
             table_started.0.elapsed(),
@@ -161,12 +209,25 @@ fn main() {
             out.0
         );
     }
-    println!("tables in {:.2?} wall {:.2?} cpu", started_tables.0.elapsed(), cpu() - started_tables.1);
-    println!("total {:.2?} wall {:.2?} cpu", started.elapsed(), cpu() - cpu_started);
+    println!(
+        "tables in {:.2?} wall {:.2?} cpu",
+        started_tables.0.elapsed(),
+        cpu() - started_tables.1
+    );
+    println!(
+        "total {:.2?} wall {:.2?} cpu",
+        started.elapsed(),
+        cpu() - cpu_started
+    );
     let report = resolution.report();
     println!(
         "records {} matched {} unique {} conflict {} missing {} profiles {}",
-        report.total_records, report.matched, report.unique, report.conflict, report.missing, report.golden_records
+        report.total_records,
+        report.matched,
+        report.unique,
+        report.conflict,
+        report.missing,
+        report.golden_records
     );
 }
 

@@ -5,11 +5,15 @@
 #![warn(clippy::disallowed_methods)]
 
 pub mod demo;
+pub mod diff;
+pub mod events;
+pub mod explain;
 pub mod options;
 pub mod progress;
 pub mod resolve;
 pub mod settings;
 pub mod standardize;
+pub mod suspicious;
 pub mod table;
 pub mod validate;
 

@@ -20,7 +20,11 @@ fn read_case(dir: &Path) -> cases::Files {
             if path.is_dir() {
                 pending.push(path);
             } else {
-                let relative = path.strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
+                let relative = path
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
                 files.insert(relative, fs::read(&path).unwrap());
             }
         }
@@ -32,9 +36,17 @@ fn read_case(dir: &Path) -> cases::Files {
 fn spec_cases() {
     let bless = std::env::var("SPINE_BLESS").is_ok_and(|v| v == "1");
     let filter = std::env::var("SPINE_CASE").unwrap_or_default();
-    let mut dirs: Vec<PathBuf> = fs::read_dir(spec_dir()).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()).collect();
+    let mut dirs: Vec<PathBuf> = fs::read_dir(spec_dir())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
     dirs.sort();
-    assert!(!dirs.is_empty(), "no spec cases found in {}", spec_dir().display());
+    assert!(
+        !dirs.is_empty(),
+        "no spec cases found in {}",
+        spec_dir().display()
+    );
     let mut failures = Vec::new();
     let mut ran = 0;
     for dir in dirs {
@@ -67,10 +79,17 @@ fn spec_cases() {
                     "{name}: snapshot.txt differs (review, then SPINE_BLESS=1 to rewrite)\n{}",
                     outcome.snapshot
                 )),
-                Err(_) => failures.push(format!("{name}: snapshot.txt is missing (SPINE_BLESS=1 writes it)")),
+                Err(_) => failures.push(format!(
+                    "{name}: snapshot.txt is missing (SPINE_BLESS=1 writes it)"
+                )),
             }
         }
     }
     assert!(ran > 0, "no spec case matches SPINE_CASE={filter}");
-    assert!(failures.is_empty(), "{} problem(s):\n\n{}", failures.len(), failures.join("\n\n"));
+    assert!(
+        failures.is_empty(),
+        "{} problem(s):\n\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
 }

@@ -72,7 +72,10 @@ pub(crate) fn candidates(
     });
 
     let key_width = width - 1;
-    let mut result = RuleCandidates { applicable, ..RuleCandidates::default() };
+    let mut result = RuleCandidates {
+        applicable,
+        ..RuleCandidates::default()
+    };
     let mut found: Vec<(u32, u32, u32)> = Vec::new();
     let mut block: Vec<u32> = Vec::new();
     let fuzzy = !rule.is_exact_only();
@@ -90,11 +93,23 @@ pub(crate) fn candidates(
         }
         if end - start > 1 {
             block.clear();
-            block.extend(order[start..end].iter().map(|&i| rows[i as usize * width + key_width]));
+            block.extend(
+                order[start..end]
+                    .iter()
+                    .map(|&i| rows[i as usize * width + key_width]),
+            );
             if !fuzzy {
                 link_exact_block(inputs, &block, &mut found);
-            } else if inputs.settings.guardrails.max_block_size.is_some_and(|max| block.len() as u64 > max) {
-                result.skipped.push(SkippedBlock { key: key_at(start).to_vec(), records: block.len() as u64 });
+            } else if inputs
+                .settings
+                .guardrails
+                .max_block_size
+                .is_some_and(|max| block.len() as u64 > max)
+            {
+                result.skipped.push(SkippedBlock {
+                    key: key_at(start).to_vec(),
+                    records: block.len() as u64,
+                });
             } else {
                 compare_fuzzy_block(inputs, rule, &block, &mut found, &mut result.scores);
                 comparisons += (block.len() * (block.len() - 1) / 2) as u64;
@@ -105,7 +120,7 @@ pub(crate) fn candidates(
             }
         }
         blocks += 1;
-        if blocks % 16_384 == 0 {
+        if blocks.is_multiple_of(16_384) {
             reporter.step(end as u64, count as u64)?;
         }
         start = end;
@@ -114,7 +129,11 @@ pub(crate) fn candidates(
     // A pair found in several blocks is one candidate; every copy has the same scores.
     found.sort_unstable_by_key(|&(left, right, _)| (left, right));
     found.dedup_by_key(|&mut (left, right, _)| (left, right));
-    let fuzzy_count = rule.criteria.iter().filter(|c| c.comparison != Comparison::Exact).count();
+    let fuzzy_count = rule
+        .criteria
+        .iter()
+        .filter(|c| c.comparison != Comparison::Exact)
+        .count();
     let mut scores = Vec::with_capacity(found.len() * fuzzy_count);
     result.pairs = found
         .into_iter()
@@ -122,8 +141,16 @@ pub(crate) fn candidates(
             let at = at as usize;
             let compact = index_u32(scores.len());
             scores.extend_from_slice(&result.scores[at..at + fuzzy_count]);
-            let conflict = fuzzy && inputs.limits.pair_conflicts(inputs.records, used, left, right);
-            Candidate { left, right, scores: compact, conflict }
+            let conflict = fuzzy
+                && inputs
+                    .limits
+                    .pair_conflicts(inputs.records, used, left, right);
+            Candidate {
+                left,
+                right,
+                scores: compact,
+                conflict,
+            }
         })
         .collect();
     result.scores = scores;
@@ -155,7 +182,12 @@ fn block_rows(inputs: &Inputs<'_>, exact: &[&[usize]]) -> (Vec<u32>, usize, u64)
         // Every combination of one value per criterion (an odometer over the pooled value lists).
         combination.fill(0);
         loop {
-            rows.extend(combination.iter().zip(&pooled).map(|(&i, values)| values[i]));
+            rows.extend(
+                combination
+                    .iter()
+                    .zip(&pooled)
+                    .map(|(&i, values)| values[i]),
+            );
             rows.push(record);
             let mut digit = 0;
             while digit < combination.len() {
@@ -196,7 +228,12 @@ fn link_exact_block(inputs: &Inputs<'_>, block: &[u32], found: &mut Vec<(u32, u3
             .find(|&(other, &candidate)| {
                 other != index
                     && !(checks
-                        && inputs.limits.pair_conflicts(inputs.records, &inputs.observed.used, record, candidate))
+                        && inputs.limits.pair_conflicts(
+                            inputs.records,
+                            &inputs.observed.used,
+                            record,
+                            candidate,
+                        ))
             })
             .map(|(_, &candidate)| candidate);
         if let Some(partner) = partner {
@@ -220,14 +257,23 @@ fn compare_fuzzy_block(
             let at = scores.len();
             let mut passes = true;
             for criterion in &rule.criteria {
-                let Comparison::Fuzzy { algorithm, threshold } = criterion.comparison else { continue };
+                let Comparison::Fuzzy {
+                    algorithm,
+                    threshold,
+                } = criterion.comparison
+                else {
+                    continue;
+                };
                 let mut best: Option<f64> = None;
                 'outer: for &a_identifier in &criterion.identifiers {
                     for &a in used.get(left, a_identifier) {
                         for &b_identifier in &criterion.identifiers {
                             for &b in used.get(right, b_identifier) {
-                                let score =
-                                    if a == b { 1.0 } else { similarity(algorithm, values.get(a), values.get(b)) };
+                                let score = if a == b {
+                                    1.0
+                                } else {
+                                    similarity(algorithm, values.get(a), values.get(b))
+                                };
                                 if best.is_none_or(|best| score > best) {
                                     best = Some(score);
                                 }
@@ -274,7 +320,10 @@ mod tests {
     fn similarity_follows_strsim() {
         assert!((similarity(Algorithm::JaroWinkler, "martha", "marhta") - 0.9611).abs() < 1e-4);
         assert!((similarity(Algorithm::Jaro, "martha", "marhta") - 0.9444).abs() < 1e-4);
-        assert!((similarity(Algorithm::Levenshtein, "kitten", "sitting") - (1.0 - 3.0 / 7.0)).abs() < 1e-12);
+        assert!(
+            (similarity(Algorithm::Levenshtein, "kitten", "sitting") - (1.0 - 3.0 / 7.0)).abs()
+                < 1e-12
+        );
         assert!((similarity(Algorithm::DamerauLevenshtein, "ab", "ba") - 0.5).abs() < 1e-12);
         assert!((similarity(Algorithm::SorensenDice, "night", "nacht") - 0.25).abs() < 1e-12);
     }

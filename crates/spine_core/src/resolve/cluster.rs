@@ -103,7 +103,11 @@ impl Clusters {
     }
 
     fn union(&mut self, a: u32, b: u32) -> u32 {
-        let (big, small) = if self.size[a as usize] >= self.size[b as usize] { (a, b) } else { (b, a) };
+        let (big, small) = if self.size[a as usize] >= self.size[b as usize] {
+            (a, b)
+        } else {
+            (b, a)
+        };
         self.parent[small as usize] = big;
         self.size[big as usize] += self.size[small as usize];
         self.next.swap(a as usize, b as usize);
@@ -124,7 +128,12 @@ impl Clusters {
 
     /// Applies one stage: the accepted (non-conflicting) candidate pairs join profiles, within the limits.
     /// Returns each pair's decision with the refusal it belongs to ([`NONE`] when none).
-    pub(crate) fn apply(&mut self, rule: usize, pairs: &[Candidate], context: &Context<'_>) -> (Vec<(Decision, u32)>, StageMerges) {
+    pub(crate) fn apply(
+        &mut self,
+        rule: usize,
+        pairs: &[Candidate],
+        context: &Context<'_>,
+    ) -> (Vec<(Decision, u32)>, StageMerges) {
         let mut decisions = Vec::with_capacity(pairs.len());
         let mut edges: Vec<(u32, u32, usize)> = Vec::new();
         for (index, pair) in pairs.iter().enumerate() {
@@ -157,13 +166,17 @@ impl Clusters {
             at
         }
         for &(a, b, _) in &edges {
-            let (a, b) = (local_find(&mut local, position(a)), local_find(&mut local, position(b)));
+            let (a, b) = (
+                local_find(&mut local, position(a)),
+                local_find(&mut local, position(b)),
+            );
             if a != b {
                 local[a.max(b)] = a.min(b);
             }
         }
-        let mut grouped: Vec<(usize, u32)> =
-            (0..parts.len()).map(|index| (local_find(&mut local, index), parts[index])).collect();
+        let mut grouped: Vec<(usize, u32)> = (0..parts.len())
+            .map(|index| (local_find(&mut local, index), parts[index]))
+            .collect();
         grouped.sort_unstable();
 
         let mut refusal_of_component = vec![NONE; parts.len()];
@@ -182,7 +195,10 @@ impl Clusters {
             for &root in &roots {
                 self.members_into(root, &mut members);
             }
-            let broken = context.limits.check(&members, context.records, context.used, true, &mut scratch);
+            let broken =
+                context
+                    .limits
+                    .check(&members, context.records, context.used, true, &mut scratch);
             if broken.is_empty() {
                 stats.merges += 1;
                 if roots.iter().all(|&root| self.size[root as usize] == 1) {
@@ -196,7 +212,8 @@ impl Clusters {
                 }
                 self.profiles -= (roots.len() - 1) as u64;
             } else {
-                refusal_of_component[component] = self.refuse(rule, &roots, broken, context, &mut part_members);
+                refusal_of_component[component] =
+                    self.refuse(rule, &roots, broken, context, &mut part_members);
                 stats.refused += 1;
                 stats.conflict_records += self.refusals.last().map_or(0, |r| r.conflict_records);
             }
@@ -223,7 +240,11 @@ impl Clusters {
         part_members: &mut Vec<u32>,
     ) -> u32 {
         let index = index_u32(self.refusals.len());
-        let value_limits: Vec<Broken> = broken.iter().copied().filter(|b| b.is_value_limit()).collect();
+        let value_limits: Vec<Broken> = broken
+            .iter()
+            .copied()
+            .filter(|b| b.is_value_limit())
+            .collect();
         let mut holders = Vec::new();
         let mut conflict_records = 0;
         if value_limits.is_empty() {
@@ -250,7 +271,12 @@ impl Clusters {
                 }
             }
         }
-        self.refusals.push(Refusal { rule, broken, holders, conflict_records });
+        self.refusals.push(Refusal {
+            rule,
+            broken,
+            holders,
+            conflict_records,
+        });
         index
     }
 }

@@ -24,10 +24,15 @@ pub(crate) struct Orders {
 
 /// Reads and parses every record's order field.
 pub(crate) fn orders(tables: &[Table], columns: &[ModelColumns], records: &Records) -> Orders {
-    let mut orders = Orders { instant: Vec::with_capacity(records.len()), ..Orders::default() };
+    let mut orders = Orders {
+        instant: Vec::with_capacity(records.len()),
+        ..Orders::default()
+    };
     for record in 0..index_u32(records.len()) {
         let model = records.model_of(record);
-        let raw = columns[model].order.map_or("", |column| tables[model].cell(records.row[record as usize] as usize, column));
+        let raw = columns[model].order.map_or("", |column| {
+            tables[model].cell(records.row[record as usize] as usize, column)
+        });
         let instant = parse_order(raw);
         if instant.is_none() && !raw.trim().is_empty() {
             orders.unparsable.push(record);
@@ -49,11 +54,23 @@ pub(crate) struct Golden {
     pub last_seen: Vec<u32>,
 }
 
-/// One candidate value of a golden field: a record and its value.
+/// One candidate value of a golden field: a record, what the tie-breaks read of it, and its value.
 #[derive(Debug, Clone, Copy)]
 struct Candidate<'a> {
     record: u32,
+    instant: Option<Instant>,
+    model: u32,
     value: &'a str,
+}
+
+/// A profile's record as survivorship reads it, looked up once per profile rather than once per field (the
+/// lookups land all over memory, and at a million profiles they cost more than the choosing).
+#[derive(Debug, Clone, Copy)]
+struct Member {
+    record: u32,
+    instant: Option<Instant>,
+    model: u32,
+    row: u32,
 }
 
 /// What survivorship reads.
@@ -67,7 +84,11 @@ pub(crate) struct Sources<'a> {
 }
 
 /// Picks every golden field of every profile.
-pub(crate) fn golden(sources: &Sources<'_>, profiles: &Profiles, reporter: &mut Reporter<'_>) -> Result<Golden, ResolveError> {
+pub(crate) fn golden(
+    sources: &Sources<'_>,
+    profiles: &Profiles,
+    reporter: &mut Reporter<'_>,
+) -> Result<Golden, ResolveError> {
     let settings = sources.settings;
     let fields = settings.golden.len();
     let mut golden = Golden {
@@ -90,19 +111,33 @@ pub(crate) fn golden(sources: &Sources<'_>, profiles: &Profiles, reporter: &mut 
         })
         .collect();
     let instant = &sources.orders.instant;
+    let mut members: Vec<Member> = Vec::new();
     let mut candidates: Vec<Candidate<'_>> = Vec::new();
+    let mut counts: Vec<(&str, usize)> = Vec::new();
     let mut joined = String::new();
     for profile in 0..index_u32(profiles.len()) {
-        if profile % 65_536 == 0 {
+        if profile.is_multiple_of(65_536) {
             reporter.step(u64::from(profile), profiles.len() as u64)?;
         }
-        let members = profiles.members(profile);
+        members.clear();
+        members.extend(profiles.members(profile).iter().map(|&record| Member {
+            record,
+            instant: instant[record as usize],
+            model: sources.records.model[record as usize],
+            row: sources.records.row[record as usize],
+        }));
         for (field_index, field) in settings.golden.iter().enumerate() {
             candidates.clear();
-            collect(sources, field_index, &field.source, members, &mut candidates);
+            collect(
+                sources,
+                field_index,
+                &field.source,
+                &members,
+                &mut candidates,
+            );
             let tie = |a: &Candidate<'_>, b: &Candidate<'_>| {
-                instant[b.record as usize]
-                    .cmp(&instant[a.record as usize])
+                b.instant
+                    .cmp(&a.instant)
                     .then(a.record.cmp(&b.record))
                     .then_with(|| a.value.cmp(b.value))
             };
@@ -110,32 +145,55 @@ pub(crate) fn golden(sources: &Sources<'_>, profiles: &Profiles, reporter: &mut 
                 Strategy::LastNonNull => candidates.iter().min_by(|a, b| tie(a, b)),
                 Strategy::FirstNonNull => candidates
                     .iter()
-                    .min_by(|a, b| instant[a.record as usize].cmp(&instant[b.record as usize]).then_with(|| tie(a, b))),
+                    .min_by(|a, b| a.instant.cmp(&b.instant).then_with(|| tie(a, b))),
                 Strategy::MostFrequent => {
-                    let counts = record_counts(&candidates);
+                    record_counts(&candidates, &mut counts);
                     let count = |c: &Candidate<'_>| {
-                        counts.binary_search_by(|(value, _)| value.cmp(&c.value)).map_or(0, |at| counts[at].1)
+                        counts
+                            .binary_search_by(|(value, _)| value.cmp(&c.value))
+                            .map_or(0, |at| counts[at].1)
                     };
-                    candidates.iter().min_by(|a, b| count(b).cmp(&count(a)).then_with(|| tie(a, b)))
+                    candidates
+                        .iter()
+                        .min_by(|a, b| count(b).cmp(&count(a)).then_with(|| tie(a, b)))
                 }
                 Strategy::ModelPriority => {
-                    let rank = |c: &Candidate<'_>| ranks[field_index][sources.records.model_of(c.record)];
-                    candidates.iter().min_by(|a, b| rank(a).cmp(&rank(b)).then_with(|| tie(a, b)))
+                    let rank = |c: &Candidate<'_>| ranks[field_index][c.model as usize];
+                    candidates
+                        .iter()
+                        .min_by(|a, b| rank(a).cmp(&rank(b)).then_with(|| tie(a, b)))
                 }
-                Strategy::Longest => candidates
-                    .iter()
-                    .min_by(|a, b| b.value.chars().count().cmp(&a.value.chars().count()).then_with(|| tie(a, b))),
+                Strategy::Longest => candidates.iter().min_by(|a, b| {
+                    b.value
+                        .chars()
+                        .count()
+                        .cmp(&a.value.chars().count())
+                        .then_with(|| tie(a, b))
+                }),
                 Strategy::Max | Strategy::Min => {
-                    let numbers: Option<Vec<f64>> = candidates.iter().map(|c| decimal(c.value)).collect();
-                    let flip = |ordering: Ordering| if field.strategy == Strategy::Max { ordering.reverse() } else { ordering };
+                    let numbers: Option<Vec<f64>> =
+                        candidates.iter().map(|c| decimal(c.value)).collect();
+                    let flip = |ordering: Ordering| {
+                        if field.strategy == Strategy::Max {
+                            ordering.reverse()
+                        } else {
+                            ordering
+                        }
+                    };
                     match numbers {
                         Some(numbers) => (0..candidates.len())
                             .min_by(|&a, &b| {
-                                flip(numbers[a].partial_cmp(&numbers[b]).unwrap_or(Ordering::Equal))
-                                    .then_with(|| tie(&candidates[a], &candidates[b]))
+                                flip(
+                                    numbers[a]
+                                        .partial_cmp(&numbers[b])
+                                        .unwrap_or(Ordering::Equal),
+                                )
+                                .then_with(|| tie(&candidates[a], &candidates[b]))
                             })
                             .map(|index| &candidates[index]),
-                        None => candidates.iter().min_by(|a, b| flip(a.value.cmp(b.value)).then_with(|| tie(a, b))),
+                        None => candidates
+                            .iter()
+                            .min_by(|a, b| flip(a.value.cmp(b.value)).then_with(|| tie(a, b))),
                     }
                 }
                 Strategy::AllDistinct => candidates.iter().min_by(|a, b| tie(a, b)),
@@ -159,11 +217,18 @@ pub(crate) fn golden(sources: &Sources<'_>, profiles: &Profiles, reporter: &mut 
             };
             golden.cells.push(cell);
         }
-        let dated = members.iter().copied().filter(|&r| instant[r as usize].is_some());
-        golden.first_seen.push(dated.clone().min_by_key(|&r| (instant[r as usize], r)).unwrap_or(NONE));
-        golden
-            .last_seen
-            .push(dated.min_by(|&a, &b| instant[b as usize].cmp(&instant[a as usize]).then(a.cmp(&b))).unwrap_or(NONE));
+        // Members are in anchor order, so on equal instants the first one found wins.
+        let (mut first, mut last): (Option<&Member>, Option<&Member>) = (None, None);
+        for member in members.iter().filter(|m| m.instant.is_some()) {
+            if first.is_none_or(|f| member.instant < f.instant) {
+                first = Some(member);
+            }
+            if last.is_none_or(|l| member.instant > l.instant) {
+                last = Some(member);
+            }
+        }
+        golden.first_seen.push(first.map_or(NONE, |m| m.record));
+        golden.last_seen.push(last.map_or(NONE, |m| m.record));
     }
     Ok(golden)
 }
@@ -173,22 +238,28 @@ fn collect<'a>(
     sources: &Sources<'a>,
     field_index: usize,
     source: &GoldenSource,
-    members: &[u32],
+    members: &[Member],
     out: &mut Vec<Candidate<'a>>,
 ) {
-    for &record in members {
+    for member in members {
+        let candidate = |value| Candidate {
+            record: member.record,
+            instant: member.instant,
+            model: member.model,
+            value,
+        };
         match source {
             GoldenSource::Identifier(identifier) => {
-                for &value in sources.observed.used.get(record, *identifier) {
-                    out.push(Candidate { record, value: sources.observed.values.get(value) });
+                for &value in sources.observed.used.get(member.record, *identifier) {
+                    out.push(candidate(sources.observed.values.get(value)));
                 }
             }
             GoldenSource::Field(_) => {
-                let model = sources.records.model_of(record);
+                let model = member.model as usize;
                 if let Some(column) = sources.columns[model].golden_fields[field_index] {
-                    let value = sources.tables[model].cell(sources.records.row[record as usize] as usize, column);
+                    let value = sources.tables[model].cell(member.row as usize, column);
                     if !value.trim().is_empty() {
-                        out.push(Candidate { record, value });
+                        out.push(candidate(value));
                     }
                 }
             }
@@ -196,19 +267,18 @@ fn collect<'a>(
     }
 }
 
-/// Each distinct value with the number of distinct records holding it, sorted by value.
-fn record_counts<'a>(candidates: &[Candidate<'a>]) -> Vec<(&'a str, usize)> {
+/// Each distinct value with the number of distinct records holding it, sorted by value (into `counts`).
+fn record_counts<'a>(candidates: &[Candidate<'a>], counts: &mut Vec<(&'a str, usize)>) {
+    counts.clear();
     let mut pairs: Vec<(&str, u32)> = candidates.iter().map(|c| (c.value, c.record)).collect();
     pairs.sort_unstable();
     pairs.dedup();
-    let mut counts: Vec<(&str, usize)> = Vec::new();
     for (value, _) in pairs {
         match counts.last_mut() {
             Some((last, n)) if *last == value => *n += 1,
             _ => counts.push((value, 1)),
         }
     }
-    counts
 }
 
 /// The number a trimmed ASCII decimal (optional sign, fraction and exponent) denotes, or `None`.
@@ -255,7 +325,14 @@ mod tests {
 
     #[test]
     fn decimals_follow_the_spec_grammar() {
-        for (text, value) in [("12", 12.0), (" -3.5 ", -3.5), ("+.5", 0.5), ("7.", 7.0), ("1e3", 1000.0), ("2E-2", 0.02)] {
+        for (text, value) in [
+            ("12", 12.0),
+            (" -3.5 ", -3.5),
+            ("+.5", 0.5),
+            ("7.", 7.0),
+            ("1e3", 1000.0),
+            ("2E-2", 0.02),
+        ] {
             assert_eq!(decimal(text), Some(value), "{text}");
         }
         for text in ["", "-", ".", "1e", "0x10", "1,5", "nan", "inf", "1 2", "٣"] {

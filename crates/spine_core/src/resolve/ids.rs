@@ -29,7 +29,8 @@ impl Profiles {
     }
 
     pub(crate) fn members(&self, profile: u32) -> &[u32] {
-        &self.members[self.start[profile as usize] as usize..self.start[profile as usize + 1] as usize]
+        &self.members
+            [self.start[profile as usize] as usize..self.start[profile as usize + 1] as usize]
     }
 
     pub(crate) fn anchor(&self, profile: u32) -> u32 {
@@ -55,8 +56,24 @@ impl Profiles {
             ids.push(std::mem::take(&mut self.ids[old as usize]));
         }
         start.push(index_u32(members.len()));
-        let of_record = self.of_record.iter().map(|&p| if p == NONE { NONE } else { renumbered[p as usize] }).collect();
-        Self { of_record, start, members, conflict, ids }
+        let of_record = self
+            .of_record
+            .iter()
+            .map(|&p| {
+                if p == NONE {
+                    NONE
+                } else {
+                    renumbered[p as usize]
+                }
+            })
+            .collect();
+        Self {
+            of_record,
+            start,
+            members,
+            conflict,
+            ids,
+        }
     }
 
     /// Builds the profiles from each emitted record's cluster root (`NONE` for records not emitted).
@@ -93,7 +110,13 @@ impl Profiles {
                 fill[profile as usize] += 1;
             }
         }
-        Self { of_record, start, members, conflict, ids: Vec::new() }
+        Self {
+            of_record,
+            start,
+            members,
+            conflict,
+            ids: Vec::new(),
+        }
     }
 }
 
@@ -111,7 +134,10 @@ pub struct Previous {
 impl Previous {
     /// Reads a previous `identity_match` table (columns `model`, `key`, the ID column and `status`; the ID
     /// column is `dinmo_id` or whichever `id_column` named it) and optionally its `identity_redirects`.
-    pub fn from_tables(identity_match: &Table, redirects: Option<&Table>) -> Result<Self, ResolveError> {
+    pub fn from_tables(
+        identity_match: &Table,
+        redirects: Option<&Table>,
+    ) -> Result<Self, ResolveError> {
         let column = |table: &Table, name: &str| {
             table.column_index(name).ok_or_else(|| ResolveError::Input {
                 file: table.name.clone(),
@@ -123,7 +149,12 @@ impl Previous {
         let model = column(identity_match, "model")?;
         let key = column(identity_match, "key")?;
         let others: Vec<usize> = (0..identity_match.columns.len())
-            .filter(|&c| !matches!(identity_match.columns[c].as_str(), "model" | "key" | "status"))
+            .filter(|&c| {
+                !matches!(
+                    identity_match.columns[c].as_str(),
+                    "model" | "key" | "status"
+                )
+            })
             .collect();
         let id = match (identity_match.column_index("dinmo_id"), others.as_slice()) {
             (Some(id), _) | (None, &[id]) => id,
@@ -141,7 +172,11 @@ impl Previous {
         let mut rows = Vec::with_capacity(identity_match.len());
         let mut seen: FxHashMap<(&str, &str), u64> = FxHashMap::default();
         for row in 0..identity_match.len() {
-            let (m, k, i) = (identity_match.cell(row, model), identity_match.cell(row, key), identity_match.cell(row, id));
+            let (m, k, i) = (
+                identity_match.cell(row, model),
+                identity_match.cell(row, key),
+                identity_match.cell(row, id),
+            );
             if i.is_empty() {
                 continue;
             }
@@ -150,7 +185,9 @@ impl Previous {
                     file: identity_match.name.clone(),
                     line: identity_match.line(row),
                     column: "key".to_owned(),
-                    message: format!("model '{m}' key '{k}' already appears on line {first}; each record has one ID"),
+                    message: format!(
+                        "model '{m}' key '{k}' already appears on line {first}; each record has one ID"
+                    ),
                 });
             }
             let next = index_u32(interned.len());
@@ -171,7 +208,12 @@ impl Previous {
         if let Some(redirects) = redirects {
             for name in ["old_dinmo_id", "new_dinmo_id"] {
                 let at = column(redirects, name)?;
-                known.extend((0..redirects.len()).map(|row| redirects.cell(row, at)).filter(|v| !v.is_empty()).map(str::to_owned));
+                known.extend(
+                    (0..redirects.len())
+                        .map(|row| redirects.cell(row, at))
+                        .filter(|v| !v.is_empty())
+                        .map(str::to_owned),
+                );
             }
         }
         known.sort_unstable();
@@ -180,7 +222,9 @@ impl Previous {
     }
 
     fn existed(&self, id: &str) -> bool {
-        self.known.binary_search_by(|known| known.as_str().cmp(id)).is_ok()
+        self.known
+            .binary_search_by(|known| known.as_str().cmp(id))
+            .is_ok()
     }
 }
 
@@ -226,7 +270,10 @@ pub(crate) fn assign(
 ) -> (Vec<String>, Vec<Redirect>) {
     let anchor_parts = |profile: u32| {
         let anchor = profiles.anchor(profile);
-        (settings.models[records.model_of(anchor)].name.as_str(), records.key(anchor))
+        (
+            settings.models[records.model_of(anchor)].name.as_str(),
+            records.key(anchor),
+        )
     };
     let count = index_u32(profiles.len());
     let Some(previous) = previous else {
@@ -240,12 +287,18 @@ pub(crate) fn assign(
     };
 
     // The previous ID of every current record, and the current profile of every previous record.
-    let model_index: FxHashMap<&str, usize> =
-        settings.models.iter().enumerate().map(|(index, m)| (m.name.as_str(), index)).collect();
+    let model_index: FxHashMap<&str, usize> = settings
+        .models
+        .iter()
+        .enumerate()
+        .map(|(index, m)| (m.name.as_str(), index))
+        .collect();
     let mut previous_of = vec![NONE; records.len()];
     let mut holders: Vec<(u32, u32)> = Vec::with_capacity(previous.rows.len());
     for (model, key, id) in &previous.rows {
-        let record = model_index.get(model.as_str()).and_then(|&m| records.find(m, key));
+        let record = model_index
+            .get(model.as_str())
+            .and_then(|&m| records.find(m, key));
         let profile = record.map_or(NONE, |r| profiles.of_record[r as usize]);
         if let Some(record) = record {
             previous_of[record as usize] = *id;
@@ -258,7 +311,13 @@ pub(crate) fn assign(
     let mut scratch = Vec::new();
     for profile in 0..count {
         scratch.clear();
-        scratch.extend(profiles.members(profile).iter().map(|&r| previous_of[r as usize]).filter(|&id| id != NONE));
+        scratch.extend(
+            profiles
+                .members(profile)
+                .iter()
+                .map(|&r| previous_of[r as usize])
+                .filter(|&id| id != NONE),
+        );
         scratch.sort_unstable();
         claims.push(most_common(&scratch));
     }
@@ -274,7 +333,9 @@ pub(crate) fn assign(
     }
     let ids: Vec<String> = (0..count)
         .map(|profile| match claims[profile as usize] {
-            Some((id, _)) if owner[id as usize].is_some_and(|(p, _)| p == profile) => previous.ids[id as usize].clone(),
+            Some((id, _)) if owner[id as usize].is_some_and(|(p, _)| p == profile) => {
+                previous.ids[id as usize].clone()
+            }
             _ => {
                 let (model, key) = anchor_parts(profile);
                 let mut fresh = minted(&[model, key]);
@@ -321,13 +382,20 @@ pub(crate) fn assign(
             }
             None => {
                 let best = held.iter().max_by(|a, b| {
-                    a.1.cmp(&b.1).then_with(|| ids[b.0 as usize].cmp(&ids[a.0 as usize]))
+                    a.1.cmp(&b.1)
+                        .then_with(|| ids[b.0 as usize].cmp(&ids[a.0 as usize]))
                 });
                 redirects.push(match best {
-                    Some(&(profile, _)) => {
-                        Redirect { old_id, new_id: ids[profile as usize].clone(), kind: RedirectKind::Merge }
-                    }
-                    None => Redirect { old_id, new_id: String::new(), kind: RedirectKind::Retired },
+                    Some(&(profile, _)) => Redirect {
+                        old_id,
+                        new_id: ids[profile as usize].clone(),
+                        kind: RedirectKind::Merge,
+                    },
+                    None => Redirect {
+                        old_id,
+                        new_id: String::new(),
+                        kind: RedirectKind::Retired,
+                    },
                 });
             }
         }

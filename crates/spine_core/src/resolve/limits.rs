@@ -9,7 +9,11 @@ use crate::settings::Settings;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Broken {
     /// More distinct values of an identifier than its `conflict_limit`.
-    Identifier { identifier: usize, count: u32, limit: u32 },
+    Identifier {
+        identifier: usize,
+        count: u32,
+        limit: u32,
+    },
     /// More than one record of a `one_per_profile` model.
     OnePerProfile { model: usize, count: u32 },
     /// More records than `max_profile_size`.
@@ -30,6 +34,8 @@ pub(crate) struct Limits {
     identifiers: Vec<(usize, u32)>,
     one_per_profile: Vec<bool>,
     any_one_per_profile: bool,
+    /// Each model's position by name, so broken `one_per_profile` limits are listed by model name.
+    model_name_rank: Vec<usize>,
     max_profile_size: Option<u64>,
 }
 
@@ -41,8 +47,16 @@ impl Limits {
             .enumerate()
             .filter_map(|(index, identifier)| identifier.conflict_limit.map(|limit| (index, limit)))
             .collect();
-        let one_per_profile: Vec<bool> = settings.models.iter().map(|m| m.one_per_profile).collect();
+        let one_per_profile: Vec<bool> =
+            settings.models.iter().map(|m| m.one_per_profile).collect();
+        let mut by_name: Vec<usize> = (0..settings.models.len()).collect();
+        by_name.sort_by(|&a, &b| settings.models[a].name.cmp(&settings.models[b].name));
+        let mut model_name_rank = vec![0; by_name.len()];
+        for (rank, model) in by_name.into_iter().enumerate() {
+            model_name_rank[model] = rank;
+        }
         Self {
+            model_name_rank,
             identifiers,
             any_one_per_profile: one_per_profile.iter().any(|&flag| flag),
             one_per_profile,
@@ -56,7 +70,13 @@ impl Limits {
     }
 
     /// True when two records together break a conflict limit or `one_per_profile` (SPEC section 3, step 5).
-    pub(crate) fn pair_conflicts(&self, records: &Records, used: &UsedValues, a: u32, b: u32) -> bool {
+    pub(crate) fn pair_conflicts(
+        &self,
+        records: &Records,
+        used: &UsedValues,
+        a: u32,
+        b: u32,
+    ) -> bool {
         let model = records.model_of(a);
         if self.one_per_profile[model] && model == records.model_of(b) {
             return true;
@@ -84,12 +104,21 @@ impl Limits {
             scratch.sort_unstable();
             scratch.dedup();
             if scratch.len() > limit as usize {
-                broken.push(Broken::Identifier { identifier, count: super::text::index_u32(scratch.len()), limit });
+                broken.push(Broken::Identifier {
+                    identifier,
+                    count: super::text::index_u32(scratch.len()),
+                    limit,
+                });
             }
         }
         if self.any_one_per_profile {
             scratch.clear();
-            scratch.extend(members.iter().map(|&r| records.model[r as usize]).filter(|&m| self.one_per_profile[m as usize]));
+            scratch.extend(
+                members
+                    .iter()
+                    .map(|&r| records.model[r as usize])
+                    .filter(|&m| self.one_per_profile[m as usize]),
+            );
             scratch.sort_unstable();
             let mut index = 0;
             while index < scratch.len() {
@@ -105,6 +134,11 @@ impl Limits {
                 }
                 index = end;
             }
+            let ranks = &self.model_name_rank;
+            broken.sort_by_key(|b| match *b {
+                Broken::OnePerProfile { model, .. } => (1, ranks[model]),
+                _ => (0, 0),
+            });
         }
         if with_size && let Some(max) = self.max_profile_size {
             let count = members.len() as u64;
@@ -119,8 +153,12 @@ impl Limits {
 /// True when a part (its records) holds a value of the broken limit.
 pub(crate) fn holds(broken: Broken, members: &[u32], records: &Records, used: &UsedValues) -> bool {
     match broken {
-        Broken::Identifier { identifier, .. } => members.iter().any(|&r| !used.get(r, identifier).is_empty()),
-        Broken::OnePerProfile { model, .. } => members.iter().any(|&r| records.model_of(r) == model),
+        Broken::Identifier { identifier, .. } => {
+            members.iter().any(|&r| !used.get(r, identifier).is_empty())
+        }
+        Broken::OnePerProfile { model, .. } => {
+            members.iter().any(|&r| records.model_of(r) == model)
+        }
         Broken::Size { .. } => false,
     }
 }
@@ -130,11 +168,21 @@ pub(crate) fn describe(settings: &Settings, broken: &[Broken]) -> String {
     let parts: Vec<String> = broken
         .iter()
         .map(|b| match *b {
-            Broken::Identifier { identifier, count, limit } => {
-                format!("{count} distinct {} values, over conflict_limit {limit}", settings.identifiers[identifier].name)
+            Broken::Identifier {
+                identifier,
+                count,
+                limit,
+            } => {
+                format!(
+                    "{count} distinct {} values, over conflict_limit {limit}",
+                    settings.identifiers[identifier].name
+                )
             }
             Broken::OnePerProfile { model, count } => {
-                format!("{count} records of one_per_profile model {}", settings.models[model].name)
+                format!(
+                    "{count} records of one_per_profile model {}",
+                    settings.models[model].name
+                )
             }
             Broken::Size { count, max } => format!("{count} records, over max_profile_size {max}"),
         })
@@ -148,7 +196,9 @@ pub(crate) fn value_limit_names(settings: &Settings, broken: &[Broken]) -> Strin
     let mut models: Vec<&str> = Vec::new();
     for b in broken {
         match *b {
-            Broken::Identifier { identifier, .. } => identifiers.push(&settings.identifiers[identifier].name),
+            Broken::Identifier { identifier, .. } => {
+                identifiers.push(&settings.identifiers[identifier].name)
+            }
             Broken::OnePerProfile { model, .. } => models.push(&settings.models[model].name),
             Broken::Size { .. } => {}
         }

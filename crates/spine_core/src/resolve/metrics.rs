@@ -70,10 +70,29 @@ pub struct IdentifierMetrics {
 const TOP_SHARED: usize = 5;
 
 /// MD5 hex of the canonical identity graph and every input cell. Each row is hashed on its own and the row
-/// digests are sorted, and models are taken by name, so the ID does not depend on row order.
+/// digests are sorted, and models are taken by name (in the graph too, where their order means nothing), so the
+/// ID depends on neither row order nor model order.
 pub(crate) fn run_id(settings: &Settings, tables: &[Table]) -> String {
     let mut hasher = Md5::new();
-    hasher.update(settings.canonical_json.as_bytes());
+    let config = match serde_json::from_str::<serde_json::Value>(&settings.canonical_json) {
+        Ok(mut graph) => {
+            if let Some(models) = graph
+                .get_mut("models")
+                .and_then(serde_json::Value::as_array_mut)
+            {
+                let name = |model: &serde_json::Value| {
+                    model
+                        .get("name")
+                        .and_then(serde_json::Value::as_str)
+                        .map(str::to_owned)
+                };
+                models.sort_by_key(name);
+            }
+            graph.to_string()
+        }
+        Err(_) => settings.canonical_json.clone(),
+    };
+    hasher.update(config.as_bytes());
     let mut models: Vec<usize> = (0..settings.models.len()).collect();
     models.sort_by(|&a, &b| settings.models[a].name.cmp(&settings.models[b].name));
     let mut digests: Vec<[u8; 16]> = Vec::new();
@@ -106,7 +125,10 @@ pub(crate) fn run_id(settings: &Settings, tables: &[Table]) -> String {
 }
 
 pub(crate) fn report(resolution: &Resolution, run_id: String) -> Report {
-    let mut report = Report { run_id, ..Report::default() };
+    let mut report = Report {
+        run_id,
+        ..Report::default()
+    };
     for status in &resolution.status {
         match status {
             RecordStatus::Matched => report.matched += 1,
@@ -125,8 +147,9 @@ pub(crate) fn report(resolution: &Resolution, run_id: String) -> Report {
 /// Profiles per size: (records in a profile, profiles of that size), smallest first.
 pub(crate) fn cluster_sizes(resolution: &Resolution) -> Vec<(u64, u64)> {
     let profiles = &resolution.profiles;
-    let mut sizes: Vec<u64> =
-        (0..profiles.len()).map(|p| u64::from(profiles.start[p + 1] - profiles.start[p])).collect();
+    let mut sizes: Vec<u64> = (0..profiles.len())
+        .map(|p| u64::from(profiles.start[p + 1] - profiles.start[p]))
+        .collect();
     sizes.sort_unstable();
     let mut out: Vec<(u64, u64)> = Vec::new();
     for size in sizes {
@@ -145,7 +168,11 @@ pub(crate) fn model_metrics(resolution: &Resolution, tables: &[Table]) -> Vec<Mo
         .models
         .iter()
         .zip(tables)
-        .map(|(model, table)| ModelMetrics { model: model.name.clone(), records: table.len() as u64, ..ModelMetrics::default() })
+        .map(|(model, table)| ModelMetrics {
+            model: model.name.clone(),
+            records: table.len() as u64,
+            ..ModelMetrics::default()
+        })
         .collect();
     let exclude = settings.guardrails.on_conflict == crate::settings::OnConflict::Exclude;
     for (record, status) in resolution.status.iter().enumerate() {
@@ -187,7 +214,10 @@ pub(crate) fn identifier_metrics(resolution: &Resolution) -> Vec<IdentifierMetri
     let mut rows = Vec::with_capacity(settings.identifiers.len());
     let mut held: Vec<u32> = Vec::new();
     for (identifier, definition) in settings.identifiers.iter().enumerate() {
-        let mut row = IdentifierMetrics { identifier: definition.name.clone(), ..IdentifierMetrics::default() };
+        let mut row = IdentifierMetrics {
+            identifier: definition.name.clone(),
+            ..IdentifierMetrics::default()
+        };
         held.clear();
         for record in 0..super::index_u32(records) {
             let values = observed.used.get(record, identifier);
@@ -208,16 +238,30 @@ pub(crate) fn identifier_metrics(resolution: &Resolution) -> Vec<IdentifierMetri
             }
             start = end;
         }
-        // Most shared first, then by value (interned values are in code-point order).
-        shared.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-        row.top_shared =
-            shared.iter().take(TOP_SHARED).map(|&(n, value)| (observed.values.get(value).to_owned(), n)).collect();
-        if let Some(field) = settings.golden.iter().position(|f| f.source == GoldenSource::Identifier(identifier)) {
-            let filled = (0..resolution.profiles.len()).filter(|&p| resolution.golden.cells[p * fields + field].1 != NONE);
+        // Most shared first, then by value.
+        shared.sort_unstable_by(|a, b| {
+            b.0.cmp(&a.0)
+                .then_with(|| observed.values.get(a.1).cmp(observed.values.get(b.1)))
+        });
+        row.top_shared = shared
+            .iter()
+            .take(TOP_SHARED)
+            .map(|&(n, value)| (observed.values.get(value).to_owned(), n))
+            .collect();
+        if let Some(field) = settings
+            .golden
+            .iter()
+            .position(|f| f.source == GoldenSource::Identifier(identifier))
+        {
+            let filled = (0..resolution.profiles.len())
+                .filter(|&p| resolution.golden.cells[p * fields + field].1 != NONE);
             row.golden_values = Some(filled.count() as u64);
         }
-        row.quarantined_values =
-            observed.quarantined.iter().filter(|q| q.identifier as usize == identifier).count() as u64;
+        row.quarantined_values = observed
+            .quarantined
+            .iter()
+            .filter(|q| q.identifier as usize == identifier)
+            .count() as u64;
         rows.push(row);
     }
     for observation in &observed.observations {
@@ -229,7 +273,11 @@ pub(crate) fn identifier_metrics(resolution: &Resolution) -> Vec<IdentifierMetri
             ObservationStatus::Blocked => row.blocked += 1,
         }
     }
-    for pair in resolution.pairs.iter().filter(|p| p.decision != Decision::Accepted) {
+    for pair in resolution
+        .pairs
+        .iter()
+        .filter(|p| p.decision != Decision::Accepted)
+    {
         for broken in &resolution.notes[pair.note as usize].broken {
             if let super::Broken::Identifier { identifier, .. } = *broken {
                 rows[identifier].conflict_pairs += 1;

@@ -7,6 +7,7 @@
 
 mod candidates;
 mod cluster;
+mod explain;
 mod golden;
 mod ids;
 mod limits;
@@ -19,6 +20,7 @@ mod text;
 mod views;
 
 pub use cluster::Decision;
+pub use explain::{CriterionEvidence, ObservationView, RuleEvidence};
 pub use ids::{Previous, Redirect, RedirectKind};
 pub use limits::Broken;
 pub use metrics::{IdentifierMetrics, ModelMetrics, Report};
@@ -27,6 +29,11 @@ pub use order::{Instant, parse_order};
 pub use records::BadKey;
 pub use views::{GoldenValue, PairView, ProfileView, RecordRef, Warning};
 
+// The analyses built on a finished run (explain, diff, suspicious profiles, event stitching) reuse these.
+pub(crate) use candidates::similarity;
+pub(crate) use limits::Limits;
+pub(crate) use text::{StrArena, ratio4, score4};
+
 use crate::progress::{Control, Progress, ProgressSink};
 use crate::settings::{OnConflict, Settings};
 use crate::table::Table;
@@ -34,7 +41,8 @@ use candidates::SkippedBlock;
 use cluster::{Clusters, Refusal};
 use golden::{Golden, Orders};
 use ids::Profiles;
-use observe::{NONE, Observed};
+pub(crate) use observe::NONE;
+use observe::Observed;
 use records::{BadRow, Records};
 
 /// Why a run could not finish.
@@ -45,7 +53,12 @@ pub enum ResolveError {
     Stopped,
     /// An input table does not fit the identity graph.
     #[error("{file}: line {line}, column '{column}': {message}")]
-    Input { file: String, line: u64, column: String, message: String },
+    Input {
+        file: String,
+        line: u64,
+        column: String,
+        message: String,
+    },
 }
 
 /// What became of a loaded record (SPEC section 3, step 7).
@@ -161,8 +174,13 @@ impl Reporter<'_> {
     }
 
     pub(crate) fn step(&mut self, done: u64, total: u64) -> Result<(), ResolveError> {
-        let progress =
-            Progress { stage: &self.stage, stage_index: self.index, stage_count: self.count, done, total };
+        let progress = Progress {
+            stage: &self.stage,
+            stage_index: self.index,
+            stage_count: self.count,
+            done,
+            total,
+        };
         match self.sink.report(&progress) {
             Control::Continue => Ok(()),
             Control::Stop => Err(ResolveError::Stopped),
@@ -178,7 +196,12 @@ pub fn resolve(
     sink: &mut dyn ProgressSink,
 ) -> Result<Resolution, ResolveError> {
     let rules = settings.rules.len();
-    let mut reporter = Reporter { sink, stage: String::new(), index: 0, count: rules + 5 };
+    let mut reporter = Reporter {
+        sink,
+        stage: String::new(),
+        index: 0,
+        count: rules + 5,
+    };
 
     reporter.begin("load".to_owned(), 0)?;
     let columns = records::model_columns(settings, tables)?;
@@ -216,7 +239,10 @@ pub fn resolve(
         for refusal in &clusters.refusals[refusal_notes.len()..] {
             refusal_notes.push(index_u32(notes.len()));
             notes.push(Note {
-                text: format!("the merged profile would hold {}", limits::describe(settings, &refusal.broken)),
+                text: format!(
+                    "the merged profile would hold {}",
+                    limits::describe(settings, &refusal.broken)
+                ),
                 broken: refusal.broken.clone(),
             });
         }
@@ -246,9 +272,18 @@ pub fn resolve(
                 }
                 Decision::PairConflict => {
                     summary.pair_conflicts += 1;
-                    let broken = limits.check(&[pair.left, pair.right], &records, &observed.used, false, &mut scratch);
+                    let broken = limits.check(
+                        &[pair.left, pair.right],
+                        &records,
+                        &observed.used,
+                        false,
+                        &mut scratch,
+                    );
                     notes.push(Note {
-                        text: format!("the pair would hold {}", limits::describe(settings, &broken)),
+                        text: format!(
+                            "the pair would hold {}",
+                            limits::describe(settings, &broken)
+                        ),
                         broken,
                     });
                     index_u32(notes.len() - 1)
@@ -279,7 +314,8 @@ pub fn resolve(
     let exclude = settings.guardrails.on_conflict == OnConflict::Exclude;
     let roots: Vec<u32> = (0..index_u32(records.len()))
         .map(|record| {
-            let out = observed.missing[record as usize] || (exclude && clusters.frozen[record as usize]);
+            let out =
+                observed.missing[record as usize] || (exclude && clusters.frozen[record as usize]);
             if out { NONE } else { clusters.root(record) }
         })
         .collect();
@@ -313,7 +349,11 @@ pub fn resolve(
     let golden = golden::golden(&sources, &profiles, &mut reporter)?;
 
     reporter.begin("report".to_owned(), rules + 4)?;
-    let Clusters { conflict_of, refusals, .. } = clusters;
+    let Clusters {
+        conflict_of,
+        refusals,
+        ..
+    } = clusters;
     let mut resolution = Resolution {
         settings: settings.clone(),
         records,
@@ -342,4 +382,7 @@ pub fn resolve(
     Ok(resolution)
 }
 
-use text::index_u32;
+pub(crate) use text::index_u32;
+
+#[cfg(test)]
+mod tests;

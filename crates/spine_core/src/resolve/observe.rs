@@ -63,7 +63,8 @@ pub(crate) struct Observed {
     pub record_start: Vec<u32>,
     pub raw: StrArena,
     pub details: Vec<String>,
-    /// Interned standardized values; index order is code-point order of the text.
+    /// Interned standardized values, numbered in the order records first hold them (so the lookup table, written
+    /// in record order, reads them nearly in memory order). Compare the text, never the index, to sort.
     pub values: StrArena,
     pub used: UsedValues,
     /// Records with no `used` observation.
@@ -120,16 +121,15 @@ impl Interner {
         *self.map.entry(text.into_boxed_str()).or_insert(next)
     }
 
-    /// The strings in code-point order, and the final index of each provisional one.
-    fn finish(self) -> (StrArena, Vec<u32>) {
+    /// The strings by index.
+    fn finish(self) -> StrArena {
         let mut entries: Vec<(Box<str>, u32)> = self.map.into_iter().collect();
-        entries.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        entries.sort_unstable_by_key(|entry| entry.1);
         let mut arena = StrArena::default();
-        let mut rank = vec![0; entries.len()];
-        for (text, provisional) in entries {
-            rank[provisional as usize] = arena.push(&text);
+        for (text, _) in entries {
+            arena.push(&text);
         }
-        (arena, rank)
+        arena
     }
 }
 
@@ -167,7 +167,11 @@ pub(crate) fn observe(
 ) -> Result<Observed, ResolveError> {
     let identifier_count = settings.identifiers.len();
     let mut name_rank: Vec<usize> = (0..identifier_count).collect();
-    name_rank.sort_by(|&a, &b| settings.identifiers[a].name.cmp(&settings.identifiers[b].name));
+    name_rank.sort_by(|&a, &b| {
+        settings.identifiers[a]
+            .name
+            .cmp(&settings.identifiers[b].name)
+    });
     let mut rank_of = vec![0; identifier_count];
     for (rank, &identifier) in name_rank.iter().enumerate() {
         rank_of[identifier] = rank;
@@ -182,7 +186,7 @@ pub(crate) fn observe(
     let mut scratch: Vec<(usize, &str, usize)> = Vec::new();
 
     for record in 0..index_u32(records.len()) {
-        if record % 65_536 == 0 {
+        if record.is_multiple_of(65_536) {
             reporter.step(u64::from(record), records.len() as u64)?;
         }
         record_start.push(index_u32(observations.len()));
@@ -199,16 +203,18 @@ pub(crate) fn observe(
         scratch.dedup();
         for &(_, raw, identifier) in &scratch {
             let definition = &settings.identifiers[identifier];
-            let outcome = *caches[identifier].entry(raw).or_insert_with(|| match standardize(definition, raw) {
-                Standardized::Empty => Outcome::Empty,
-                Standardized::Invalid(why) => Outcome::Invalid(details.intern(why)),
-                Standardized::Used(value) if value.is_empty() => {
-                    Outcome::Invalid(details.intern("standardization left the value empty".to_owned()))
+            let outcome = *caches[identifier].entry(raw).or_insert_with(|| {
+                match standardize(definition, raw) {
+                    Standardized::Empty => Outcome::Empty,
+                    Standardized::Invalid(why) => Outcome::Invalid(details.intern(why)),
+                    Standardized::Used(value) if value.is_empty() => Outcome::Invalid(
+                        details.intern("standardization left the value empty".to_owned()),
+                    ),
+                    Standardized::Used(value) => match blocked_reason(definition, &value) {
+                        Some(why) => Outcome::Blocked(interner.intern(value), details.intern(why)),
+                        None => Outcome::Used(interner.intern(value)),
+                    },
                 }
-                Standardized::Used(value) => match blocked_reason(definition, &value) {
-                    Some(why) => Outcome::Blocked(interner.intern(value), details.intern(why)),
-                    None => Outcome::Used(interner.intern(value)),
-                },
             });
             let (value, status, detail) = match outcome {
                 Outcome::Used(value) => (value, ObservationStatus::Used, 0),
@@ -217,22 +223,26 @@ pub(crate) fn observe(
                 Outcome::Blocked(value, detail) => (value, ObservationStatus::Blocked, detail),
             };
             let raw = raw_arena.push(raw);
-            observations.push(Observation { record, identifier: index_u32(identifier), raw, value, status, detail });
+            observations.push(Observation {
+                record,
+                identifier: index_u32(identifier),
+                raw,
+                value,
+                status,
+                detail,
+            });
         }
     }
     record_start.push(index_u32(observations.len()));
     drop(caches);
 
-    let (values, rank) = interner.finish();
-    for observation in &mut observations {
-        if observation.value != NONE {
-            observation.value = rank[observation.value as usize];
-        }
-    }
+    let values = interner.finish();
 
     let quarantined = quarantine(settings, &mut observations, &mut details);
     let used = used_values(identifier_count, records.len(), &observations);
-    let missing = (0..index_u32(records.len())).map(|record| !used.any(record)).collect();
+    let missing = (0..index_u32(records.len()))
+        .map(|record| !used.any(record))
+        .collect();
     Ok(Observed {
         observations,
         record_start,
@@ -246,8 +256,16 @@ pub(crate) fn observe(
 }
 
 /// Blocks the values of identifiers with `max_records_per_value` that more distinct records hold.
-fn quarantine(settings: &Settings, observations: &mut [Observation], details: &mut Details) -> Vec<Quarantined> {
-    let limited: Vec<Option<u64>> = settings.identifiers.iter().map(|i| i.max_records_per_value).collect();
+fn quarantine(
+    settings: &Settings,
+    observations: &mut [Observation],
+    details: &mut Details,
+) -> Vec<Quarantined> {
+    let limited: Vec<Option<u64>> = settings
+        .identifiers
+        .iter()
+        .map(|i| i.max_records_per_value)
+        .collect();
     let mut held: Vec<(u32, u32, u32)> = observations
         .iter()
         .filter(|o| o.status == ObservationStatus::Used && limited[o.identifier as usize].is_some())
@@ -268,17 +286,26 @@ fn quarantine(settings: &Settings, observations: &mut [Observation], details: &m
         }
         let count = (end - index) as u64;
         if limited[identifier as usize].is_some_and(|max| count > max) {
-            quarantined.push(Quarantined { identifier, value, records: index_u32(end - index) });
+            quarantined.push(Quarantined {
+                identifier,
+                value,
+                records: index_u32(end - index),
+            });
         }
         index = end;
     }
-    for observation in observations.iter_mut().filter(|o| o.status == ObservationStatus::Used) {
+    for observation in observations
+        .iter_mut()
+        .filter(|o| o.status == ObservationStatus::Used)
+    {
         let key = (observation.identifier, observation.value);
         if let Ok(found) = quarantined.binary_search_by(|q| (q.identifier, q.value).cmp(&key)) {
             let max = limited[observation.identifier as usize].unwrap_or_default();
             observation.status = ObservationStatus::Blocked;
-            observation.detail =
-                details.intern(format!("held by {} records, over max_records_per_value {max}", quarantined[found].records));
+            observation.detail = details.intern(format!(
+                "held by {} records, over max_records_per_value {max}",
+                quarantined[found].records
+            ));
         }
     }
     quarantined
@@ -310,5 +337,9 @@ fn used_values(identifiers: usize, records: usize, observations: &[Observation])
         }
     }
     start.push(index_u32(values.len()));
-    UsedValues { identifiers, start, values }
+    UsedValues {
+        identifiers,
+        start,
+        values,
+    }
 }

@@ -15,9 +15,15 @@ pub fn parse_order(raw: &str) -> Option<Instant> {
         return None;
     }
     if text.bytes().all(|b| b.is_ascii_digit()) {
-        return text.parse::<i64>().ok().map(|seconds| Instant { seconds, nanos: 0 });
+        return text
+            .parse::<i64>()
+            .ok()
+            .map(|seconds| Instant { seconds, nanos: 0 });
     }
-    let mut cursor = Cursor { bytes: text.as_bytes(), at: 0 };
+    let mut cursor = Cursor {
+        bytes: text.as_bytes(),
+        at: 0,
+    };
     let year = cursor.digits(4)?;
     cursor.expect(b'-')?;
     let month = cursor.digits(2)?;
@@ -28,7 +34,10 @@ pub fn parse_order(raw: &str) -> Option<Instant> {
     }
     let days = days_from_civil(year, month, day);
     if cursor.done() {
-        return Some(Instant { seconds: days * 86_400, nanos: 0 });
+        return Some(Instant {
+            seconds: days * 86_400,
+            nanos: 0,
+        });
     }
     if !matches!(cursor.next()?, b'T' | b't' | b' ') {
         return None;
@@ -185,8 +194,18 @@ mod tests {
     #[test]
     fn rejects_what_is_not_a_date() {
         for text in [
-            "", "yesterday", "2024-13-01", "2023-02-29", "2024-01-32", "2024-01-01T24:00:00", "2024/01/01",
-            "2024-01-01T10", "2024-01-01T10:00:00+", "2024-01-01X", "-5", "2024-01-01T10:00:00.Z",
+            "",
+            "yesterday",
+            "2024-13-01",
+            "2023-02-29",
+            "2024-01-32",
+            "2024-01-01T24:00:00",
+            "2024/01/01",
+            "2024-01-01T10",
+            "2024-01-01T10:00:00+",
+            "2024-01-01X",
+            "-5",
+            "2024-01-01T10:00:00.Z",
         ] {
             assert_eq!(parse_order(text), None, "{text}");
         }

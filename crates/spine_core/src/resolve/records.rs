@@ -18,7 +18,10 @@ pub(crate) struct ModelColumns {
 }
 
 /// Finds every column the graph names in its table, or says which one is missing.
-pub(crate) fn model_columns(settings: &Settings, tables: &[Table]) -> Result<Vec<ModelColumns>, ResolveError> {
+pub(crate) fn model_columns(
+    settings: &Settings,
+    tables: &[Table],
+) -> Result<Vec<ModelColumns>, ResolveError> {
     if tables.len() != settings.models.len() {
         return Err(ResolveError::Input {
             file: String::new(),
@@ -34,18 +37,27 @@ pub(crate) fn model_columns(settings: &Settings, tables: &[Table]) -> Result<Vec
     let mut all = Vec::with_capacity(tables.len());
     for (model, table) in settings.models.iter().zip(tables) {
         let find = |column: &str| {
-            table.column_index(column).ok_or_else(|| ResolveError::Input {
-                file: table.name.clone(),
-                line: 1,
-                column: column.to_owned(),
-                message: format!("model '{}' maps this column but the file has no such column", model.name),
-            })
+            table
+                .column_index(column)
+                .ok_or_else(|| ResolveError::Input {
+                    file: table.name.clone(),
+                    line: 1,
+                    column: column.to_owned(),
+                    message: format!(
+                        "model '{}' maps this column but the file has no such column",
+                        model.name
+                    ),
+                })
         };
         let key = find(&model.primary_key)?;
         let order = model.order_by.as_deref().map(find).transpose()?;
         let mut identifiers = Vec::with_capacity(model.identifiers.len());
         for mapping in &model.identifiers {
-            let columns = mapping.columns.iter().map(|c| find(c)).collect::<Result<Vec<_>, _>>()?;
+            let columns = mapping
+                .columns
+                .iter()
+                .map(|c| find(c))
+                .collect::<Result<Vec<_>, _>>()?;
             identifiers.push((mapping.identifier, columns));
         }
         identifiers.sort_by_key(|(identifier, _)| *identifier);
@@ -59,7 +71,12 @@ pub(crate) fn model_columns(settings: &Settings, tables: &[Table]) -> Result<Vec
                 GoldenSource::Identifier(_) => None,
             });
         }
-        all.push(ModelColumns { key, order, identifiers, golden_fields });
+        all.push(ModelColumns {
+            key,
+            order,
+            identifiers,
+            golden_fields,
+        });
     }
     Ok(all)
 }
@@ -133,8 +150,15 @@ impl Records {
 }
 
 /// Loads every model's rows: good records in anchor order, bad rows with their reason.
-pub(crate) fn load(settings: &Settings, tables: &[Table], columns: &[ModelColumns]) -> (Records, Vec<BadRow>) {
-    let mut records = Records { runs: vec![(0, 0); settings.models.len()], ..Records::default() };
+pub(crate) fn load(
+    settings: &Settings,
+    tables: &[Table],
+    columns: &[ModelColumns],
+) -> (Records, Vec<BadRow>) {
+    let mut records = Records {
+        runs: vec![(0, 0); settings.models.len()],
+        ..Records::default()
+    };
     let mut bad = Vec::new();
     for &model in &settings.anchor_order {
         let table = &tables[model];
@@ -170,8 +194,15 @@ pub(crate) fn load(settings: &Settings, tables: &[Table], columns: &[ModelColumn
                 records.row.push(index_u32(row));
                 records.keys.push(key);
             } else {
-                let lines: Vec<String> = keyed[index..end].iter().map(|(_, row)| table.line(*row).to_string()).collect();
-                let detail = format!("the key appears on {} rows: lines {}", end - index, join_and(&lines));
+                let lines: Vec<String> = keyed[index..end]
+                    .iter()
+                    .map(|(_, row)| table.line(*row).to_string())
+                    .collect();
+                let detail = format!(
+                    "the key appears on {} rows: lines {}",
+                    end - index,
+                    join_and(&lines)
+                );
                 for &(key, row) in &keyed[index..end] {
                     bad.push(BadRow {
                         model,

@@ -34,7 +34,10 @@ struct Csv<W: Write> {
 impl<W: Write> Csv<W> {
     fn cell(&mut self, text: &str) -> io::Result<()> {
         self.separator()?;
-        if text.bytes().any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n')) {
+        if text
+            .bytes()
+            .any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n'))
+        {
             self.out.write_all(b"\"")?;
             for (index, piece) in text.split('"').enumerate() {
                 if index > 0 {
@@ -88,7 +91,10 @@ impl<W: Write> Csv<W> {
 
 /// Writes one table; `Ok(false)` when the name is not a table of the run.
 pub(crate) fn write(resolution: &Resolution, name: &str, out: &mut dyn Write) -> io::Result<bool> {
-    let mut csv = Csv { out: io::BufWriter::with_capacity(1 << 16, out), first: true };
+    let mut csv = Csv {
+        out: io::BufWriter::with_capacity(1 << 16, out),
+        first: true,
+    };
     let written = match name {
         "identity_golden" => golden(resolution, &mut csv),
         "identity_golden_lineage" => lineage(resolution, &mut csv),
@@ -118,7 +124,14 @@ fn golden(resolution: &Resolution, csv: &mut Out<'_>) -> io::Result<()> {
     for field in &settings.golden {
         csv.cell(&field.name)?;
     }
-    csv.row(&["representative_model", "representative_key", "record_count", "model_count", "first_seen_at", "last_seen_at"])?;
+    csv.row(&[
+        "representative_model",
+        "representative_key",
+        "record_count",
+        "model_count",
+        "first_seen_at",
+        "last_seen_at",
+    ])?;
     let fields = settings.golden.len();
     let golden = &resolution.golden;
     for profile in resolution.profiles_by_id() {
@@ -134,7 +147,10 @@ fn golden(resolution: &Resolution, csv: &mut Out<'_>) -> io::Result<()> {
         csv.number(members.len() as u64)?;
         let mut models = 1;
         for window in members.windows(2) {
-            models += u64::from(resolution.records.model[window[0] as usize] != resolution.records.model[window[1] as usize]);
+            models += u64::from(
+                resolution.records.model[window[0] as usize]
+                    != resolution.records.model[window[1] as usize],
+            );
         }
         csv.number(models)?;
         csv.cell(resolution.order_raw(golden.first_seen[p]))?;
@@ -146,15 +162,39 @@ fn golden(resolution: &Resolution, csv: &mut Out<'_>) -> io::Result<()> {
 
 fn lineage(resolution: &Resolution, csv: &mut Out<'_>) -> io::Result<()> {
     let settings = &resolution.settings;
-    csv.row(&[&settings.id_column, "field", "value", "model", "key", "strategy"])?;
+    csv.row(&[
+        &settings.id_column,
+        "field",
+        "value",
+        "model",
+        "key",
+        "strategy",
+    ])?;
     let fields = settings.golden.len();
     let golden = &resolution.golden;
     for profile in resolution.profiles_by_id() {
         let p = profile as usize;
-        for (field, &(value, record)) in settings.golden.iter().zip(&golden.cells[p * fields..(p + 1) * fields]) {
-            let (model, key) =
-                if record == NONE { ("", "") } else { (resolution.model_name(record), resolution.records.key(record)) };
-            csv.row(&[&resolution.profiles.ids[p], &field.name, golden.values.get(value), model, key, field.strategy.as_str()])?;
+        for (field, &(value, record)) in settings
+            .golden
+            .iter()
+            .zip(&golden.cells[p * fields..(p + 1) * fields])
+        {
+            let (model, key) = if record == NONE {
+                ("", "")
+            } else {
+                (
+                    resolution.model_name(record),
+                    resolution.records.key(record),
+                )
+            };
+            csv.row(&[
+                &resolution.profiles.ids[p],
+                &field.name,
+                golden.values.get(value),
+                model,
+                key,
+                field.strategy.as_str(),
+            ])?;
         }
     }
     Ok(())
@@ -179,7 +219,15 @@ fn matches(resolution: &Resolution, csv: &mut Out<'_>) -> io::Result<()> {
 
 fn matched_ids(resolution: &Resolution, csv: &mut Out<'_>) -> io::Result<()> {
     let settings = &resolution.settings;
-    csv.row(&[&settings.id_column, "identifier", "value", "record_count", "models", "first_seen_at", "last_seen_at"])?;
+    csv.row(&[
+        &settings.id_column,
+        "identifier",
+        "value",
+        "record_count",
+        "models",
+        "first_seen_at",
+        "last_seen_at",
+    ])?;
     let ranks = resolution.identifier_name_ranks();
     let mut by_rank = vec![0; ranks.len()];
     for (identifier, &rank) in ranks.iter().enumerate() {
@@ -188,8 +236,8 @@ fn matched_ids(resolution: &Resolution, csv: &mut Out<'_>) -> io::Result<()> {
     // Each member's order and model are read once per profile: at a million profiles the reads, which land
     // all over memory, cost more than the writing.
     let mut members: Vec<(Option<super::Instant>, &str, &str)> = Vec::new();
-    // (identifier name rank, value, member index).
-    let mut held: Vec<(usize, u32, usize)> = Vec::new();
+    // (identifier name rank, value text, member index, value).
+    let mut held: Vec<(usize, &str, usize, u32)> = Vec::new();
     let mut models: Vec<&str> = Vec::new();
     let mut joined = String::new();
     for profile in resolution.profiles_by_id() {
@@ -203,7 +251,7 @@ fn matched_ids(resolution: &Resolution, csv: &mut Out<'_>) -> io::Result<()> {
             ));
             for (identifier, &rank) in ranks.iter().enumerate() {
                 for &value in resolution.observed.used.get(record, identifier) {
-                    held.push((rank, value, member));
+                    held.push((rank, resolution.observed.values.get(value), member, value));
                 }
             }
         }
@@ -211,14 +259,14 @@ fn matched_ids(resolution: &Resolution, csv: &mut Out<'_>) -> io::Result<()> {
         let id = &resolution.profiles.ids[profile as usize];
         let mut start = 0;
         while start < held.len() {
-            let (rank, value, _) = held[start];
+            let (rank, text, _, value) = held[start];
             let mut end = start + 1;
-            while end < held.len() && held[end].0 == rank && held[end].1 == value {
+            while end < held.len() && held[end].0 == rank && held[end].3 == value {
                 end += 1;
             }
             let group = &held[start..end];
             models.clear();
-            models.extend(group.iter().map(|&(_, _, m)| members[m].2));
+            models.extend(group.iter().map(|&(_, _, m, _)| members[m].2));
             models.sort_unstable();
             models.dedup();
             joined.clear();
@@ -230,8 +278,10 @@ fn matched_ids(resolution: &Resolution, csv: &mut Out<'_>) -> io::Result<()> {
             }
             // Members are in anchor order, so on equal instants the first one found wins.
             let (mut first, mut last): (Option<usize>, Option<usize>) = (None, None);
-            for &(_, _, member) in group {
-                let Some(instant) = members[member].0 else { continue };
+            for &(_, _, member, _) in group {
+                let Some(instant) = members[member].0 else {
+                    continue;
+                };
                 if first.is_none_or(|f| Some(instant) < members[f].0) {
                     first = Some(member);
                 }
@@ -241,7 +291,7 @@ fn matched_ids(resolution: &Resolution, csv: &mut Out<'_>) -> io::Result<()> {
             }
             csv.cell(id)?;
             csv.cell(&settings.identifiers[by_rank[rank]].name)?;
-            csv.cell(resolution.observed.values.get(value))?;
+            csv.cell(text)?;
             csv.number(group.len() as u64)?;
             csv.cell(&joined)?;
             csv.cell(first.map_or("", |m| members[m].1))?;
@@ -260,7 +310,12 @@ fn unresolved(resolution: &Resolution, csv: &mut Out<'_>) -> io::Result<()> {
     let mut rows: Vec<(usize, &str, u64, Result<u32, usize>)> = Vec::new();
     for record in 0..index_u32(resolution.records.len()) {
         if resolution.profiles.of_record[record as usize] == NONE {
-            rows.push((ranks[resolution.records.model_of(record)], resolution.records.key(record), 0, Ok(record)));
+            rows.push((
+                ranks[resolution.records.model_of(record)],
+                resolution.records.key(record),
+                0,
+                Ok(record),
+            ));
         }
     }
     for (index, bad) in resolution.bad.iter().enumerate() {
@@ -271,14 +326,32 @@ fn unresolved(resolution: &Resolution, csv: &mut Out<'_>) -> io::Result<()> {
         match entry {
             Err(index) => {
                 let bad = &resolution.bad[index];
-                csv.row(&[&resolution.settings.models[bad.model].name, key, bad.reason.as_str(), &bad.detail, ""])?;
+                csv.row(&[
+                    &resolution.settings.models[bad.model].name,
+                    key,
+                    bad.reason.as_str(),
+                    &bad.detail,
+                    "",
+                ])?;
             }
             Ok(record) if resolution.status[record as usize] == RecordStatus::Missing => {
-                csv.row(&[resolution.model_name(record), key, "missing_identifiers", &resolution.missing_detail(record), ""])?;
+                csv.row(&[
+                    resolution.model_name(record),
+                    key,
+                    "missing_identifiers",
+                    &resolution.missing_detail(record),
+                    "",
+                ])?;
             }
             Ok(record) => {
                 let (detail, candidates) = resolution.conflict_detail(record);
-                csv.row(&[resolution.model_name(record), key, "conflict", &detail, &candidates])?;
+                csv.row(&[
+                    resolution.model_name(record),
+                    key,
+                    "conflict",
+                    &detail,
+                    &candidates,
+                ])?;
             }
         }
     }
@@ -286,13 +359,25 @@ fn unresolved(resolution: &Resolution, csv: &mut Out<'_>) -> io::Result<()> {
 }
 
 fn lookup(resolution: &Resolution, csv: &mut Out<'_>) -> io::Result<()> {
-    csv.row(&["model", "key", "identifier", "raw_value", "standardized_value", "status", "detail"])?;
+    csv.row(&[
+        "model",
+        "key",
+        "identifier",
+        "raw_value",
+        "standardized_value",
+        "status",
+        "detail",
+    ])?;
     let observed = &resolution.observed;
     for record in resolution.records_by_name() {
         let model = resolution.model_name(record);
         let key = resolution.records.key(record);
         for observation in observed.of_record(record) {
-            let standardized = if observation.value == NONE { "" } else { observed.values.get(observation.value) };
+            let standardized = if observation.value == NONE {
+                ""
+            } else {
+                observed.values.get(observation.value)
+            };
             csv.row(&[
                 model,
                 key,
@@ -310,7 +395,15 @@ fn lookup(resolution: &Resolution, csv: &mut Out<'_>) -> io::Result<()> {
 fn match_pairs(resolution: &Resolution, csv: &mut Out<'_>) -> io::Result<()> {
     let settings = &resolution.settings;
     csv.row(&[
-        "left_model", "left_key", "right_model", "right_key", "rule", "stage", "scores", "decision", "detail",
+        "left_model",
+        "left_key",
+        "right_model",
+        "right_key",
+        "rule",
+        "stage",
+        "scores",
+        "decision",
+        "detail",
         &settings.id_column,
     ])?;
     let labels: Vec<Vec<String>> = settings
@@ -320,7 +413,11 @@ fn match_pairs(resolution: &Resolution, csv: &mut Out<'_>) -> io::Result<()> {
             rule.criteria
                 .iter()
                 .map(|c| {
-                    let names: Vec<&str> = c.identifiers.iter().map(|&i| settings.identifiers[i].name.as_str()).collect();
+                    let names: Vec<&str> = c
+                        .identifiers
+                        .iter()
+                        .map(|&i| settings.identifiers[i].name.as_str())
+                        .collect();
                     names.join("|")
                 })
                 .collect()
@@ -345,8 +442,10 @@ fn match_pairs(resolution: &Resolution, csv: &mut Out<'_>) -> io::Result<()> {
                 fuzzy += 1;
             }
         }
-        let (left_profile, right_profile) =
-            (resolution.profiles.of_record[pair.left as usize], resolution.profiles.of_record[pair.right as usize]);
+        let (left_profile, right_profile) = (
+            resolution.profiles.of_record[pair.left as usize],
+            resolution.profiles.of_record[pair.right as usize],
+        );
         let id = if left_profile != NONE && left_profile == right_profile {
             resolution.profiles.ids[left_profile as usize].as_str()
         } else {
@@ -360,7 +459,11 @@ fn match_pairs(resolution: &Resolution, csv: &mut Out<'_>) -> io::Result<()> {
         csv.number(u64::from(pair.rule) + 1)?;
         csv.cell(&scores)?;
         csv.cell(pair.decision.as_str())?;
-        csv.cell(if pair.decision == Decision::Accepted { "" } else { &resolution.notes[pair.note as usize].text })?;
+        csv.cell(if pair.decision == Decision::Accepted {
+            ""
+        } else {
+            &resolution.notes[pair.note as usize].text
+        })?;
         csv.cell(id)?;
         csv.end()?;
     }
@@ -377,15 +480,31 @@ fn redirects(resolution: &Resolution, csv: &mut Out<'_>) -> io::Result<()> {
 
 fn report(resolution: &Resolution, csv: &mut Out<'_>) -> io::Result<()> {
     csv.row(&[
-        "run_id", "total_records", "matched", "unique", "conflict", "missing", "resolution_rate", "golden_records",
+        "run_id",
+        "total_records",
+        "matched",
+        "unique",
+        "conflict",
+        "missing",
+        "resolution_rate",
+        "golden_records",
         "consolidation",
     ])?;
     let report = &resolution.report;
     csv.cell(&report.run_id)?;
-    for value in [report.total_records, report.matched, report.unique, report.conflict, report.missing] {
+    for value in [
+        report.total_records,
+        report.matched,
+        report.unique,
+        report.conflict,
+        report.missing,
+    ] {
         csv.number(value)?;
     }
-    csv.cell(&ratio4(report.matched + report.unique, report.total_records))?;
+    csv.cell(&ratio4(
+        report.matched + report.unique,
+        report.total_records,
+    ))?;
     csv.number(report.golden_records)?;
     csv.cell(&ratio4(report.emitted_records, report.golden_records))?;
     csv.end()
@@ -404,16 +523,39 @@ fn cluster_sizes(resolution: &Resolution, csv: &mut Out<'_>) -> io::Result<()> {
 
 fn model_metrics(resolution: &Resolution, csv: &mut Out<'_>) -> io::Result<()> {
     csv.row(&[
-        "model", "records", "matched", "unique", "conflict", "missing_identifiers", "missing_key", "duplicate_key",
-        "unresolved", "resolution_rate", "golden_values", "golden_share", "unparsable_order_values",
+        "model",
+        "records",
+        "matched",
+        "unique",
+        "conflict",
+        "missing_identifiers",
+        "missing_key",
+        "duplicate_key",
+        "unresolved",
+        "resolution_rate",
+        "golden_values",
+        "golden_share",
+        "unparsable_order_values",
     ])?;
-    let golden_total: u64 = resolution.model_metrics.iter().map(|m| m.golden_values).sum();
+    let golden_total: u64 = resolution
+        .model_metrics
+        .iter()
+        .map(|m| m.golden_values)
+        .sum();
     for row in &resolution.model_metrics {
         csv.cell(&row.model)?;
-        let unresolved = row.missing_identifiers + row.missing_key + row.duplicate_key + row.conflict_unresolved;
-        for value in
-            [row.records, row.matched, row.unique, row.conflict, row.missing_identifiers, row.missing_key, row.duplicate_key, unresolved]
-        {
+        let unresolved =
+            row.missing_identifiers + row.missing_key + row.duplicate_key + row.conflict_unresolved;
+        for value in [
+            row.records,
+            row.matched,
+            row.unique,
+            row.conflict,
+            row.missing_identifiers,
+            row.missing_key,
+            row.duplicate_key,
+            unresolved,
+        ] {
             csv.number(value)?;
         }
         csv.cell(&ratio4(row.matched + row.unique, row.records))?;
@@ -427,9 +569,24 @@ fn model_metrics(resolution: &Resolution, csv: &mut Out<'_>) -> io::Result<()> {
 
 fn rule_metrics(resolution: &Resolution, csv: &mut Out<'_>) -> io::Result<()> {
     csv.row(&[
-        "stage", "rule", "applicable_records", "applicable_rate", "candidate_pairs", "accepted_pairs", "pair_conflicts",
-        "merge_refused_pairs", "linked_records", "valid_match_rate", "conflict_rate", "skipped_blocks", "merges",
-        "profiles_created", "profiles_grown", "merges_refused", "conflict_records", "profiles_after",
+        "stage",
+        "rule",
+        "applicable_records",
+        "applicable_rate",
+        "candidate_pairs",
+        "accepted_pairs",
+        "pair_conflicts",
+        "merge_refused_pairs",
+        "linked_records",
+        "valid_match_rate",
+        "conflict_rate",
+        "skipped_blocks",
+        "merges",
+        "profiles_created",
+        "profiles_grown",
+        "merges_refused",
+        "conflict_records",
+        "profiles_after",
     ])?;
     let total = resolution.report.total_records;
     for stage in &resolution.stages {
@@ -437,11 +594,20 @@ fn rule_metrics(resolution: &Resolution, csv: &mut Out<'_>) -> io::Result<()> {
         csv.cell(&stage.rule)?;
         csv.number(stage.applicable_records)?;
         csv.cell(&ratio4(stage.applicable_records, total))?;
-        for value in [stage.candidate_pairs, stage.accepted_pairs, stage.pair_conflicts, stage.merge_refused_pairs, stage.linked_records] {
+        for value in [
+            stage.candidate_pairs,
+            stage.accepted_pairs,
+            stage.pair_conflicts,
+            stage.merge_refused_pairs,
+            stage.linked_records,
+        ] {
             csv.number(value)?;
         }
         csv.cell(&ratio4(stage.linked_records, stage.applicable_records))?;
-        csv.cell(&ratio4(stage.pair_conflicts + stage.merge_refused_pairs, stage.candidate_pairs))?;
+        csv.cell(&ratio4(
+            stage.pair_conflicts + stage.merge_refused_pairs,
+            stage.candidate_pairs,
+        ))?;
         for value in [
             stage.skipped_blocks,
             stage.merges,
@@ -460,8 +626,19 @@ fn rule_metrics(resolution: &Resolution, csv: &mut Out<'_>) -> io::Result<()> {
 
 fn identifier_metrics(resolution: &Resolution, csv: &mut Out<'_>) -> io::Result<()> {
     csv.row(&[
-        "identifier", "records_with_value", "completeness", "golden_completeness", "used", "empty", "invalid", "blocked",
-        "quarantined_values", "distinct_values", "top_shared_values", "conflict_pairs", "conflict_rate",
+        "identifier",
+        "records_with_value",
+        "completeness",
+        "golden_completeness",
+        "used",
+        "empty",
+        "invalid",
+        "blocked",
+        "quarantined_values",
+        "distinct_values",
+        "top_shared_values",
+        "conflict_pairs",
+        "conflict_rate",
     ])?;
     let total = resolution.report.total_records;
     let golden = resolution.report.golden_records;
@@ -470,11 +647,26 @@ fn identifier_metrics(resolution: &Resolution, csv: &mut Out<'_>) -> io::Result<
         csv.cell(&row.identifier)?;
         csv.number(row.records_with_value)?;
         csv.cell(&ratio4(row.records_with_value, total))?;
-        csv.cell(&row.golden_values.map(|n| ratio4(n, golden)).unwrap_or_default())?;
-        for value in [row.used, row.empty, row.invalid, row.blocked, row.quarantined_values, row.distinct_values] {
+        csv.cell(
+            &row.golden_values
+                .map(|n| ratio4(n, golden))
+                .unwrap_or_default(),
+        )?;
+        for value in [
+            row.used,
+            row.empty,
+            row.invalid,
+            row.blocked,
+            row.quarantined_values,
+            row.distinct_values,
+        ] {
             csv.number(value)?;
         }
-        let shared: Vec<String> = row.top_shared.iter().map(|(value, n)| format!("{value} ({n})")).collect();
+        let shared: Vec<String> = row
+            .top_shared
+            .iter()
+            .map(|(value, n)| format!("{value} ({n})"))
+            .collect();
         csv.cell(&shared.join("|"))?;
         csv.number(row.conflict_pairs)?;
         csv.cell(&ratio4(row.conflict_pairs, pairs))?;
@@ -501,7 +693,11 @@ pub(crate) fn missing_detail(resolution: &Resolution, record: u32) -> String {
         statuses.sort_unstable();
         statuses.dedup();
         let names: Vec<&str> = statuses.iter().map(|s| s.as_str()).collect();
-        parts.push(format!("{} {}", resolution.settings.identifiers[identifier as usize].name, names.join("/")));
+        parts.push(format!(
+            "{} {}",
+            resolution.settings.identifiers[identifier as usize].name,
+            names.join("/")
+        ));
     }
     format!("no used identifier value: {}", parts.join(", "))
 }

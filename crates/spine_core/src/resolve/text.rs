@@ -39,7 +39,8 @@ pub(crate) fn ratio4(numerator: u64, denominator: u64) -> String {
     if denominator == 0 {
         return "0.0000".to_owned();
     }
-    let scaled = (u128::from(numerator) * 20_000 + u128::from(denominator)) / (2 * u128::from(denominator));
+    let scaled =
+        (u128::from(numerator) * 20_000 + u128::from(denominator)) / (2 * u128::from(denominator));
     format!("{}.{:04}", scaled / 10_000, scaled % 10_000)
 }
 
@@ -88,7 +89,10 @@ mod tests {
         let a = arena.push("ann");
         let empty = arena.push("");
         let b = arena.push("bob");
-        assert_eq!((arena.get(a), arena.get(empty), arena.get(b)), ("ann", "", "bob"));
+        assert_eq!(
+            (arena.get(a), arena.get(empty), arena.get(b)),
+            ("ann", "", "bob")
+        );
     }
 
     #[test]

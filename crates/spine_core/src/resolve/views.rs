@@ -1,11 +1,14 @@
 //! The typed face of a [`Resolution`]: tables by name, and borrowed views of stages, pairs, profiles, golden
 //! values and warnings for the studio and `explain`.
 
+use super::RecordStatus;
 use super::cluster::Decision;
 use super::observe::NONE;
 use super::text::index_u32;
-use super::{IdentifierMetrics, ModelMetrics, Redirect, Report, Resolution, StageSummary, limits, metrics, tables};
-use super::RecordStatus;
+use super::{
+    IdentifierMetrics, ModelMetrics, Redirect, Report, Resolution, StageSummary, limits, metrics,
+    tables,
+};
 use crate::settings::{Comparison, Strategy};
 use std::fmt;
 use std::io;
@@ -60,9 +63,19 @@ pub struct ProfileView<'a> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Warning {
     /// An order value that does not parse; the record counts as oldest.
-    UnparsableOrder { model: String, key: String, value: String },
+    UnparsableOrder {
+        model: String,
+        key: String,
+        value: String,
+    },
     /// A fuzzy rule's block over `max_block_size` whose pairs were not compared.
-    SkippedBlock { stage: usize, rule: String, block: String, records: u64, max_block_size: u64 },
+    SkippedBlock {
+        stage: usize,
+        rule: String,
+        block: String,
+        records: u64,
+        max_block_size: u64,
+    },
 }
 
 impl fmt::Display for Warning {
@@ -72,7 +85,13 @@ impl fmt::Display for Warning {
                 f,
                 "{model} key {key}: order value '{value}' is not a date, a timestamp or Unix seconds; the record counts as oldest"
             ),
-            Self::SkippedBlock { stage, rule, block, records, max_block_size } => write!(
+            Self::SkippedBlock {
+                stage,
+                rule,
+                block,
+                records,
+                max_block_size,
+            } => write!(
                 f,
                 "stage {stage} ({rule}): the block {block} holds {records} records, over max_block_size {max_block_size}; its pairs were not compared"
             ),
@@ -91,7 +110,10 @@ impl Resolution {
         if tables::write(self, name, out)? {
             Ok(())
         } else {
-            Err(io::Error::new(io::ErrorKind::InvalidInput, format!("there is no output table named '{name}'")))
+            Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("there is no output table named '{name}'"),
+            ))
         }
     }
 
@@ -133,7 +155,9 @@ impl Resolution {
 
     /// Every candidate pair, in `match_pairs` order.
     pub fn pairs(&self) -> impl Iterator<Item = PairView<'_>> + '_ {
-        self.pairs_in_output_order().into_iter().map(move |index| self.pair_view(index))
+        self.pairs_in_output_order()
+            .into_iter()
+            .map(move |index| self.pair_view(index))
     }
 
     /// The number of emitted profiles.
@@ -143,7 +167,8 @@ impl Resolution {
 
     /// Every emitted profile, by ID.
     pub fn profiles(&self) -> impl Iterator<Item = ProfileView<'_>> + '_ {
-        self.profiles_by_id().into_iter().map(move |profile| self.profile_view(profile))
+        self.profiles_by_id()
+            .map(move |profile| self.profile_view(profile))
     }
 
     /// The profile that holds a record, if the record was emitted.
@@ -155,7 +180,8 @@ impl Resolution {
 
     /// What became of a loaded record (`None` for an unknown record or a row with a bad key).
     pub fn record_status(&self, model: &str, key: &str) -> Option<RecordStatus> {
-        self.find_record(model, key).map(|record| self.status[record as usize])
+        self.find_record(model, key)
+            .map(|record| self.status[record as usize])
     }
 
     /// Unparsable order values and skipped blocks.
@@ -171,12 +197,18 @@ impl Resolution {
             })
             .collect();
         for (rule, block) in &self.skipped {
-            let criteria = self.settings.rules[*rule].criteria.iter().filter(|c| c.comparison == Comparison::Exact);
+            let criteria = self.settings.rules[*rule]
+                .criteria
+                .iter()
+                .filter(|c| c.comparison == Comparison::Exact);
             let parts: Vec<String> = criteria
                 .zip(&block.key)
                 .map(|(criterion, &value)| {
-                    let names: Vec<&str> =
-                        criterion.identifiers.iter().map(|&i| self.settings.identifiers[i].name.as_str()).collect();
+                    let names: Vec<&str> = criterion
+                        .identifiers
+                        .iter()
+                        .map(|&i| self.settings.identifiers[i].name.as_str())
+                        .collect();
                     format!("{}={}", names.join("|"), self.observed.values.get(value))
                 })
                 .collect();
@@ -191,16 +223,19 @@ impl Resolution {
         warnings
     }
 
-    fn find_record(&self, model: &str, key: &str) -> Option<u32> {
+    pub(crate) fn find_record(&self, model: &str, key: &str) -> Option<u32> {
         let model = self.settings.models.iter().position(|m| m.name == model)?;
         self.records.find(model, key)
     }
 
     fn record_ref(&self, record: u32) -> RecordRef<'_> {
-        RecordRef { model: self.model_name(record), key: self.records.key(record) }
+        RecordRef {
+            model: self.model_name(record),
+            key: self.records.key(record),
+        }
     }
 
-    fn pair_view(&self, index: u32) -> PairView<'_> {
+    pub(crate) fn pair_view(&self, index: u32) -> PairView<'_> {
         let pair = &self.pairs[index as usize];
         let rule = &self.settings.rules[pair.rule as usize];
         let mut fuzzy = pair.scores as usize;
@@ -216,7 +251,10 @@ impl Resolution {
                 }
             })
             .collect();
-        let (left, right) = (self.profiles.of_record[pair.left as usize], self.profiles.of_record[pair.right as usize]);
+        let (left, right) = (
+            self.profiles.of_record[pair.left as usize],
+            self.profiles.of_record[pair.right as usize],
+        );
         PairView {
             left: self.record_ref(pair.left),
             right: self.record_ref(pair.right),
@@ -224,8 +262,13 @@ impl Resolution {
             rule: &rule.name,
             scores,
             decision: pair.decision,
-            detail: if pair.decision == Decision::Accepted { "" } else { &self.notes[pair.note as usize].text },
-            profile_id: (left != NONE && left == right).then(|| self.profiles.ids[left as usize].as_str()),
+            detail: if pair.decision == Decision::Accepted {
+                ""
+            } else {
+                &self.notes[pair.note as usize].text
+            },
+            profile_id: (left != NONE && left == right)
+                .then(|| self.profiles.ids[left as usize].as_str()),
         }
     }
 
@@ -247,7 +290,12 @@ impl Resolution {
         ProfileView {
             id: &self.profiles.ids[p],
             conflict: self.profiles.conflict[p],
-            records: self.profiles.members(profile).iter().map(|&r| self.record_ref(r)).collect(),
+            records: self
+                .profiles
+                .members(profile)
+                .iter()
+                .map(|&r| self.record_ref(r))
+                .collect(),
             golden,
         }
     }
@@ -258,7 +306,11 @@ impl Resolution {
 
     /// The raw order value of a record, or empty for [`NONE`].
     pub(crate) fn order_raw(&self, record: u32) -> &str {
-        if record == NONE { "" } else { self.orders.raw.get(record) }
+        if record == NONE {
+            ""
+        } else {
+            self.orders.raw.get(record)
+        }
     }
 
     /// Each model's position when models are sorted by name.
@@ -274,7 +326,11 @@ impl Resolution {
     /// Loaded records sorted by model name, then key.
     pub(crate) fn records_by_name(&self) -> impl Iterator<Item = u32> + '_ {
         let mut models: Vec<usize> = (0..self.settings.models.len()).collect();
-        models.sort_by(|&a, &b| self.settings.models[a].name.cmp(&self.settings.models[b].name));
+        models.sort_by(|&a, &b| {
+            self.settings.models[a]
+                .name
+                .cmp(&self.settings.models[b].name)
+        });
         models.into_iter().flat_map(move |model| {
             let (start, end) = self.records.runs[model];
             start..end
