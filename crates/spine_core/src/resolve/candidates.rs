@@ -7,6 +7,7 @@ use super::records::Records;
 use super::text::index_u32;
 use super::{Reporter, ResolveError};
 use crate::settings::{Algorithm, Comparison, Rule, Settings};
+use rustc_hash::FxHashMap;
 
 /// A candidate pair of one rule, `left` before `right` in anchor order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,12 +65,7 @@ pub(crate) fn candidates(
         .collect();
     let (rows, width, applicable) = block_rows(inputs, &exact);
     let count = rows.len() / width;
-    let mut order: Vec<u32> = (0..index_u32(count)).collect();
-    order.sort_unstable_by(|&a, &b| {
-        let a = a as usize * width;
-        let b = b as usize * width;
-        rows[a..a + width].cmp(&rows[b..b + width])
-    });
+    let rows = sort_rows(rows, width);
 
     let key_width = width - 1;
     let mut result = RuleCandidates {
@@ -81,23 +77,17 @@ pub(crate) fn candidates(
     let fuzzy = !rule.is_exact_only();
     let mut comparisons: u64 = 0;
     let mut blocks: u64 = 0;
+    let mut memo: FxHashMap<(u32, u32), f64> = FxHashMap::default();
     let mut start = 0;
     while start < count {
-        let key_at = |index: usize| {
-            let at = order[index] as usize * width;
-            &rows[at..at + key_width]
-        };
+        let key_at = |index: usize| &rows[index * width..index * width + key_width];
         let mut end = start + 1;
         while end < count && key_at(end) == key_at(start) {
             end += 1;
         }
         if end - start > 1 {
             block.clear();
-            block.extend(
-                order[start..end]
-                    .iter()
-                    .map(|&i| rows[i as usize * width + key_width]),
-            );
+            block.extend((start..end).map(|index| rows[index * width + key_width]));
             if !fuzzy {
                 link_exact_block(inputs, &block, &mut found);
             } else if inputs
@@ -111,7 +101,14 @@ pub(crate) fn candidates(
                     records: block.len() as u64,
                 });
             } else {
-                compare_fuzzy_block(inputs, rule, &block, &mut found, &mut result.scores);
+                compare_fuzzy_block(
+                    inputs,
+                    rule,
+                    &block,
+                    &mut found,
+                    &mut result.scores,
+                    &mut memo,
+                );
                 comparisons += (block.len() * (block.len() - 1) / 2) as u64;
                 if comparisons >= 1 << 20 {
                     comparisons = 0;
@@ -206,6 +203,40 @@ fn block_rows(inputs: &Inputs<'_>, exact: &[&[usize]]) -> (Vec<u32>, usize, u64)
     (rows, width, applicable)
 }
 
+/// Sorts the rows (each `width` values: the block key, then the record). Rows of up to four values are packed
+/// into one `u128` so the sort moves plain integers; wider rows sort through an index.
+fn sort_rows(rows: Vec<u32>, width: usize) -> Vec<u32> {
+    if width <= 4 {
+        let mut packed: Vec<u128> = rows
+            .chunks_exact(width)
+            .map(|row| {
+                row.iter()
+                    .fold(0u128, |packed, &value| (packed << 32) | u128::from(value))
+            })
+            .collect();
+        drop(rows);
+        packed.sort_unstable();
+        let mut sorted = Vec::with_capacity(packed.len() * width);
+        for packed in packed {
+            sorted.extend(
+                (0..width)
+                    .rev()
+                    .map(|position| (packed >> (32 * position)) as u32),
+            );
+        }
+        sorted
+    } else {
+        let mut order: Vec<usize> = (0..rows.len() / width).collect();
+        order.sort_unstable_by(|&a, &b| {
+            rows[a * width..(a + 1) * width].cmp(&rows[b * width..(b + 1) * width])
+        });
+        order
+            .into_iter()
+            .flat_map(|row| rows[row * width..(row + 1) * width].iter().copied())
+            .collect()
+    }
+}
+
 /// The distinct used values of a record over a criterion's pooled identifiers, sorted.
 fn pool(used: &UsedValues, record: u32, identifiers: &[usize], out: &mut Vec<u32>) {
     out.clear();
@@ -249,6 +280,7 @@ fn compare_fuzzy_block(
     block: &[u32],
     found: &mut Vec<(u32, u32, u32)>,
     scores: &mut Vec<f64>,
+    memo: &mut FxHashMap<(u32, u32), f64>,
 ) {
     let used = &inputs.observed.used;
     let values = &inputs.observed.values;
@@ -272,7 +304,9 @@ fn compare_fuzzy_block(
                                 let score = if a == b {
                                     1.0
                                 } else {
-                                    similarity(algorithm, values.get(a), values.get(b))
+                                    *memo.entry((a, b)).or_insert_with(|| {
+                                        similarity(algorithm, values.get(a), values.get(b))
+                                    })
                                 };
                                 if best.is_none_or(|best| score > best) {
                                     best = Some(score);
@@ -315,6 +349,22 @@ pub(crate) fn similarity(algorithm: Algorithm, a: &str, b: &str) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rows_sort_by_key_then_record_whatever_their_width() {
+        for width in [2, 4, 5] {
+            let rows: Vec<u32> = [9, 1, 3, 7, 3, 2, 9, 0, 1, 5]
+                .iter()
+                .cycle()
+                .take(width * 6)
+                .copied()
+                .collect();
+            let mut expected: Vec<&[u32]> = rows.chunks_exact(width).collect();
+            expected.sort();
+            let expected: Vec<u32> = expected.concat();
+            assert_eq!(sort_rows(rows, width), expected, "width {width}");
+        }
+    }
 
     #[test]
     fn similarity_follows_strsim() {

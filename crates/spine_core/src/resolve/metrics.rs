@@ -212,37 +212,44 @@ pub(crate) fn identifier_metrics(resolution: &Resolution) -> Vec<IdentifierMetri
     let records = resolution.records.len();
     let fields = settings.golden.len();
     let mut rows = Vec::with_capacity(settings.identifiers.len());
-    let mut held: Vec<u32> = Vec::new();
+    // Records per value by counting (values are dense integers), touching only the values seen.
+    let mut counts: Vec<u32> = vec![0; observed.values.len()];
+    let mut touched: Vec<u32> = Vec::new();
     for (identifier, definition) in settings.identifiers.iter().enumerate() {
         let mut row = IdentifierMetrics {
             identifier: definition.name.clone(),
             ..IdentifierMetrics::default()
         };
-        held.clear();
+        touched.clear();
         for record in 0..super::index_u32(records) {
             let values = observed.used.get(record, identifier);
             row.records_with_value += u64::from(!values.is_empty());
-            held.extend_from_slice(values);
-        }
-        held.sort_unstable();
-        let mut shared: Vec<(u64, u32)> = Vec::new();
-        let mut start = 0;
-        while start < held.len() {
-            let mut end = start + 1;
-            while end < held.len() && held[end] == held[start] {
-                end += 1;
+            for &value in values {
+                if counts[value as usize] == 0 {
+                    touched.push(value);
+                }
+                counts[value as usize] += 1;
             }
-            row.distinct_values += 1;
-            if end - start > 1 {
-                shared.push(((end - start) as u64, held[start]));
-            }
-            start = end;
         }
-        // Most shared first, then by value.
-        shared.sort_unstable_by(|a, b| {
+        row.distinct_values = touched.len() as u64;
+        let mut shared: Vec<(u64, u32)> = touched
+            .iter()
+            .filter(|&&value| counts[value as usize] > 1)
+            .map(|&value| (u64::from(counts[value as usize]), value))
+            .collect();
+        for &value in &touched {
+            counts[value as usize] = 0;
+        }
+        // Most shared first, then by value; only the first few are kept, so only they are sorted.
+        let order = |a: &(u64, u32), b: &(u64, u32)| {
             b.0.cmp(&a.0)
                 .then_with(|| observed.values.get(a.1).cmp(observed.values.get(b.1)))
-        });
+        };
+        if shared.len() > TOP_SHARED {
+            shared.select_nth_unstable_by(TOP_SHARED - 1, order);
+            shared.truncate(TOP_SHARED);
+        }
+        shared.sort_unstable_by(order);
         row.top_shared = shared
             .iter()
             .take(TOP_SHARED)

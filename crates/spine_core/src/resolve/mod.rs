@@ -11,6 +11,7 @@ mod explain;
 mod golden;
 mod ids;
 mod limits;
+mod metric_tables;
 mod metrics;
 mod observe;
 mod order;

@@ -117,8 +117,13 @@ struct Interner {
 
 impl Interner {
     fn intern(&mut self, text: String) -> u32 {
-        let next = index_u32(self.map.len());
-        *self.map.entry(text.into_boxed_str()).or_insert(next)
+        // Many raw values standardize to a value already seen: look it up before paying for a key.
+        if let Some(&index) = self.map.get(text.as_str()) {
+            return index;
+        }
+        let index = index_u32(self.map.len());
+        self.map.insert(text.into_boxed_str(), index);
+        index
     }
 
     /// The strings by index.

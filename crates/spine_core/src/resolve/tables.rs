@@ -2,8 +2,9 @@
 //! RFC 4180 quoting as in `table::write_csv`), rows sorted as section 10 says.
 
 use super::cluster::Decision;
+use super::metric_tables;
 use super::observe::{NONE, ObservationStatus};
-use super::text::{index_u32, ratio4, score4};
+use super::text::{index_u32, push_score4};
 use super::{RecordStatus, Resolution};
 use crate::settings::Comparison;
 use std::io::{self, Write};
@@ -26,13 +27,13 @@ pub(crate) const TABLES: [&str; 13] = [
 ];
 
 /// A CSV line writer: cells are quoted only when they hold a comma, a quote, CR or LF.
-struct Csv<W: Write> {
+pub(crate) struct Csv<W: Write> {
     out: W,
     first: bool,
 }
 
 impl<W: Write> Csv<W> {
-    fn cell(&mut self, text: &str) -> io::Result<()> {
+    pub(crate) fn cell(&mut self, text: &str) -> io::Result<()> {
         self.separator()?;
         if text
             .bytes()
@@ -51,7 +52,7 @@ impl<W: Write> Csv<W> {
         }
     }
 
-    fn number(&mut self, mut value: u64) -> io::Result<()> {
+    pub(crate) fn number(&mut self, mut value: u64) -> io::Result<()> {
         self.separator()?;
         // Decimal digits by hand: this runs for millions of cells and the formatting machinery is slower.
         let mut digits = [0u8; 20];
@@ -76,12 +77,12 @@ impl<W: Write> Csv<W> {
         }
     }
 
-    fn end(&mut self) -> io::Result<()> {
+    pub(crate) fn end(&mut self) -> io::Result<()> {
         self.first = true;
         self.out.write_all(b"\n")
     }
 
-    fn row(&mut self, cells: &[&str]) -> io::Result<()> {
+    pub(crate) fn row(&mut self, cells: &[&str]) -> io::Result<()> {
         for cell in cells {
             self.cell(cell)?;
         }
@@ -104,11 +105,11 @@ pub(crate) fn write(resolution: &Resolution, name: &str, out: &mut dyn Write) ->
         "identity_lookup" => lookup(resolution, &mut csv),
         "match_pairs" => match_pairs(resolution, &mut csv),
         "identity_redirects" => redirects(resolution, &mut csv),
-        "identity_golden_report" => report(resolution, &mut csv),
-        "identity_cluster_sizes" => cluster_sizes(resolution, &mut csv),
-        "identity_model_metrics" => model_metrics(resolution, &mut csv),
-        "identity_rule_metrics" => rule_metrics(resolution, &mut csv),
-        "identity_identifier_metrics" => identifier_metrics(resolution, &mut csv),
+        "identity_golden_report" => metric_tables::report(resolution, &mut csv),
+        "identity_cluster_sizes" => metric_tables::cluster_sizes(resolution, &mut csv),
+        "identity_model_metrics" => metric_tables::model_metrics(resolution, &mut csv),
+        "identity_rule_metrics" => metric_tables::rule_metrics(resolution, &mut csv),
+        "identity_identifier_metrics" => metric_tables::identifier_metrics(resolution, &mut csv),
         _ => return Ok(false),
     };
     written?;
@@ -116,7 +117,7 @@ pub(crate) fn write(resolution: &Resolution, name: &str, out: &mut dyn Write) ->
     Ok(true)
 }
 
-type Out<'a> = Csv<io::BufWriter<&'a mut dyn Write>>;
+pub(crate) type Out<'a> = Csv<io::BufWriter<&'a mut dyn Write>>;
 
 fn golden(resolution: &Resolution, csv: &mut Out<'_>) -> io::Result<()> {
     let settings = &resolution.settings;
@@ -438,7 +439,7 @@ fn match_pairs(resolution: &Resolution, csv: &mut Out<'_>) -> io::Result<()> {
             if criterion.comparison == Comparison::Exact {
                 scores.push_str("1.0000");
             } else {
-                scores.push_str(&score4(resolution.scores[fuzzy]));
+                push_score4(&mut scores, resolution.scores[fuzzy]);
                 fuzzy += 1;
             }
         }
@@ -474,203 +475,6 @@ fn redirects(resolution: &Resolution, csv: &mut Out<'_>) -> io::Result<()> {
     csv.row(&["old_dinmo_id", "new_dinmo_id", "kind"])?;
     for redirect in &resolution.redirects {
         csv.row(&[&redirect.old_id, &redirect.new_id, redirect.kind.as_str()])?;
-    }
-    Ok(())
-}
-
-fn report(resolution: &Resolution, csv: &mut Out<'_>) -> io::Result<()> {
-    csv.row(&[
-        "run_id",
-        "total_records",
-        "matched",
-        "unique",
-        "conflict",
-        "missing",
-        "resolution_rate",
-        "golden_records",
-        "consolidation",
-    ])?;
-    let report = &resolution.report;
-    csv.cell(&report.run_id)?;
-    for value in [
-        report.total_records,
-        report.matched,
-        report.unique,
-        report.conflict,
-        report.missing,
-    ] {
-        csv.number(value)?;
-    }
-    csv.cell(&ratio4(
-        report.matched + report.unique,
-        report.total_records,
-    ))?;
-    csv.number(report.golden_records)?;
-    csv.cell(&ratio4(report.emitted_records, report.golden_records))?;
-    csv.end()
-}
-
-fn cluster_sizes(resolution: &Resolution, csv: &mut Out<'_>) -> io::Result<()> {
-    csv.row(&["size", "profiles", "records"])?;
-    for (size, profiles) in super::metrics::cluster_sizes(resolution) {
-        csv.number(size)?;
-        csv.number(profiles)?;
-        csv.number(size * profiles)?;
-        csv.end()?;
-    }
-    Ok(())
-}
-
-fn model_metrics(resolution: &Resolution, csv: &mut Out<'_>) -> io::Result<()> {
-    csv.row(&[
-        "model",
-        "records",
-        "matched",
-        "unique",
-        "conflict",
-        "missing_identifiers",
-        "missing_key",
-        "duplicate_key",
-        "unresolved",
-        "resolution_rate",
-        "golden_values",
-        "golden_share",
-        "unparsable_order_values",
-    ])?;
-    let golden_total: u64 = resolution
-        .model_metrics
-        .iter()
-        .map(|m| m.golden_values)
-        .sum();
-    for row in &resolution.model_metrics {
-        csv.cell(&row.model)?;
-        let unresolved =
-            row.missing_identifiers + row.missing_key + row.duplicate_key + row.conflict_unresolved;
-        for value in [
-            row.records,
-            row.matched,
-            row.unique,
-            row.conflict,
-            row.missing_identifiers,
-            row.missing_key,
-            row.duplicate_key,
-            unresolved,
-        ] {
-            csv.number(value)?;
-        }
-        csv.cell(&ratio4(row.matched + row.unique, row.records))?;
-        csv.number(row.golden_values)?;
-        csv.cell(&ratio4(row.golden_values, golden_total))?;
-        csv.number(row.unparsable_order_values)?;
-        csv.end()?;
-    }
-    Ok(())
-}
-
-fn rule_metrics(resolution: &Resolution, csv: &mut Out<'_>) -> io::Result<()> {
-    csv.row(&[
-        "stage",
-        "rule",
-        "applicable_records",
-        "applicable_rate",
-        "candidate_pairs",
-        "accepted_pairs",
-        "pair_conflicts",
-        "merge_refused_pairs",
-        "linked_records",
-        "valid_match_rate",
-        "conflict_rate",
-        "skipped_blocks",
-        "merges",
-        "profiles_created",
-        "profiles_grown",
-        "merges_refused",
-        "conflict_records",
-        "profiles_after",
-    ])?;
-    let total = resolution.report.total_records;
-    for stage in &resolution.stages {
-        csv.number(stage.stage as u64)?;
-        csv.cell(&stage.rule)?;
-        csv.number(stage.applicable_records)?;
-        csv.cell(&ratio4(stage.applicable_records, total))?;
-        for value in [
-            stage.candidate_pairs,
-            stage.accepted_pairs,
-            stage.pair_conflicts,
-            stage.merge_refused_pairs,
-            stage.linked_records,
-        ] {
-            csv.number(value)?;
-        }
-        csv.cell(&ratio4(stage.linked_records, stage.applicable_records))?;
-        csv.cell(&ratio4(
-            stage.pair_conflicts + stage.merge_refused_pairs,
-            stage.candidate_pairs,
-        ))?;
-        for value in [
-            stage.skipped_blocks,
-            stage.merges,
-            stage.profiles_created,
-            stage.profiles_grown,
-            stage.merges_refused,
-            stage.conflict_records,
-            stage.profiles_after,
-        ] {
-            csv.number(value)?;
-        }
-        csv.end()?;
-    }
-    Ok(())
-}
-
-fn identifier_metrics(resolution: &Resolution, csv: &mut Out<'_>) -> io::Result<()> {
-    csv.row(&[
-        "identifier",
-        "records_with_value",
-        "completeness",
-        "golden_completeness",
-        "used",
-        "empty",
-        "invalid",
-        "blocked",
-        "quarantined_values",
-        "distinct_values",
-        "top_shared_values",
-        "conflict_pairs",
-        "conflict_rate",
-    ])?;
-    let total = resolution.report.total_records;
-    let golden = resolution.report.golden_records;
-    let pairs = resolution.pairs.len() as u64;
-    for row in &resolution.identifier_metrics {
-        csv.cell(&row.identifier)?;
-        csv.number(row.records_with_value)?;
-        csv.cell(&ratio4(row.records_with_value, total))?;
-        csv.cell(
-            &row.golden_values
-                .map(|n| ratio4(n, golden))
-                .unwrap_or_default(),
-        )?;
-        for value in [
-            row.used,
-            row.empty,
-            row.invalid,
-            row.blocked,
-            row.quarantined_values,
-            row.distinct_values,
-        ] {
-            csv.number(value)?;
-        }
-        let shared: Vec<String> = row
-            .top_shared
-            .iter()
-            .map(|(value, n)| format!("{value} ({n})"))
-            .collect();
-        csv.cell(&shared.join("|"))?;
-        csv.number(row.conflict_pairs)?;
-        csv.cell(&ratio4(row.conflict_pairs, pairs))?;
-        csv.end()?;
     }
     Ok(())
 }

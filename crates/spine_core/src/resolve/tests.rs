@@ -220,3 +220,35 @@ fn previous_tables_are_checked() {
             .contains("old_dinmo_id")
     );
 }
+
+#[test]
+fn top_shared_values_are_the_most_shared_then_by_value() {
+    let graph = r#"{
+      "version": 1, "name": "shared",
+      "models": [{"name": "crm", "primary_key": "id", "priority": 1, "identifiers": {"email": "email"}}],
+      "identifiers": [{"name": "email", "kind": "email", "standardize": ["trim"]}],
+      "rules": [{"name": "same_email", "criteria": [{"identifiers": ["email"], "match": "exact"}]}]
+    }"#;
+    let settings = load_settings(graph, None).unwrap();
+    let mut csv = String::from("id,email\n");
+    // g is held by three records, a to f by two each, z by one.
+    for (index, value) in [
+        "g", "f", "e", "d", "c", "b", "a", "g", "f", "e", "d", "c", "b", "a", "g", "z",
+    ]
+    .iter()
+    .enumerate()
+    {
+        csv.push_str(&format!("{index},{value}\n"));
+    }
+    let crm = parse_csv("crm.csv", csv.as_bytes()).unwrap();
+    let resolution = resolve(&settings, &[crm], None, &mut crate::NoProgress).unwrap();
+    let metrics = &resolution.identifier_metrics()[0];
+    let top: Vec<(&str, u64)> = metrics
+        .top_shared
+        .iter()
+        .map(|(v, n)| (v.as_str(), *n))
+        .collect();
+    assert_eq!(top, [("g", 3), ("a", 2), ("b", 2), ("c", 2), ("d", 2)]);
+    assert_eq!(metrics.distinct_values, 8);
+    assert_eq!(metrics.records_with_value, 16);
+}

@@ -18,6 +18,10 @@ impl StrArena {
         index_u32(self.ends.len() - 1)
     }
 
+    pub(crate) fn len(&self) -> usize {
+        self.ends.len()
+    }
+
     pub(crate) fn get(&self, index: u32) -> &str {
         let index = index as usize;
         let start = if index == 0 { 0 } else { self.ends[index - 1] };
@@ -47,6 +51,12 @@ pub(crate) fn ratio4(numerator: u64, denominator: u64) -> String {
 /// A similarity score with four decimals (Rust formats the exact binary value, the same on every platform).
 pub(crate) fn score4(score: f64) -> String {
     format!("{score:.4}")
+}
+
+/// Appends a similarity score with four decimals (Rust formats the exact binary value, the same on every
+/// platform).
+pub(crate) fn push_score4(out: &mut String, score: f64) {
+    let _ = write!(out, "{score:.4}");
 }
 
 /// Lower-case hex MD5 of the parts joined by U+001F (the unit separator, which never occurs in a key).
