@@ -119,8 +119,6 @@ fn test() -> Result<()> {
             .args([
                 "clippy",
                 "--workspace",
-                "--exclude",
-                "spine_web",
                 "--all-targets",
                 "--",
                 "-D",

@@ -21,7 +21,10 @@ pub fn neutralise(csv: &str) -> String {
             if c == '"' {
                 out.push(c);
                 in_quotes = true;
-                if chars.peek().is_some_and(|next| FORMULA_START.contains(next)) {
+                if chars
+                    .peek()
+                    .is_some_and(|next| FORMULA_START.contains(next))
+                {
                     out.push(NEUTRALISER);
                 }
                 continue;

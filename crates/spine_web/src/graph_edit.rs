@@ -3,8 +3,8 @@
 
 use serde::{Serialize, de::DeserializeOwned};
 use spine_core::options::{
-    Columns, Criterion, Fuzzy, Golden, GoldenField, Guardrails, Identifier, IdentityGraph, MatchType,
-    Model, Rule,
+    Columns, Criterion, Fuzzy, Golden, GoldenField, Guardrails, Identifier, IdentityGraph,
+    MatchType, Model, Rule,
 };
 use spine_core::settings::{DateOrder, IdentifierKind, Step, Strategy};
 use std::collections::BTreeMap;
@@ -18,11 +18,25 @@ pub enum Edit {
         primary_key: Option<String>,
         order_by: Option<String>,
     },
-    RemoveModel { model: String },
-    SetPrimaryKey { model: String, column: Option<String> },
-    SetOrderBy { model: String, column: Option<String> },
-    SetPriority { model: String, priority: u32 },
-    SetOnePerProfile { model: String, on: bool },
+    RemoveModel {
+        model: String,
+    },
+    SetPrimaryKey {
+        model: String,
+        column: Option<String>,
+    },
+    SetOrderBy {
+        model: String,
+        column: Option<String>,
+    },
+    SetPriority {
+        model: String,
+        priority: u32,
+    },
+    SetOnePerProfile {
+        model: String,
+        on: bool,
+    },
     /// Maps a column to an identifier, creating the identifier with `kind` when it does not exist.
     Map {
         model: String,
@@ -41,18 +55,45 @@ pub enum Edit {
         column: String,
         field: String,
     },
-    UnmapField { model: String, field: String },
-    AddIdentifier { name: String, kind: IdentifierKind },
+    UnmapField {
+        model: String,
+        field: String,
+    },
+    AddIdentifier {
+        name: String,
+        kind: IdentifierKind,
+    },
     /// Removes an identifier with its mappings, its criteria and its golden field.
-    RemoveIdentifier { name: String },
-    SetIdentifier { name: String, change: IdentifierChange },
-    AddRule { name: String },
-    RemoveRule { index: usize },
+    RemoveIdentifier {
+        name: String,
+    },
+    SetIdentifier {
+        name: String,
+        change: IdentifierChange,
+    },
+    AddRule {
+        name: String,
+    },
+    RemoveRule {
+        index: usize,
+    },
     /// Moves the rule at `from` to position `to` (its priority).
-    MoveRule { from: usize, to: usize },
-    RenameRule { index: usize, name: String },
-    AddCriterion { rule: usize, identifier: String },
-    RemoveCriterion { rule: usize, criterion: usize },
+    MoveRule {
+        from: usize,
+        to: usize,
+    },
+    RenameRule {
+        index: usize,
+        name: String,
+    },
+    AddCriterion {
+        rule: usize,
+        identifier: String,
+    },
+    RemoveCriterion {
+        rule: usize,
+        criterion: usize,
+    },
     SetCriterionMatch {
         rule: usize,
         criterion: usize,
@@ -66,12 +107,28 @@ pub enum Edit {
     },
     SetGuardrails(Guardrails),
     SetFuzzy(Fuzzy),
-    AddGoldenField { name: String, strategy: Strategy },
-    RemoveGoldenField { index: usize },
-    MoveGoldenField { from: usize, to: usize },
-    SetGoldenStrategy { index: usize, strategy: Strategy },
-    SetGoldenModelOrder { index: usize, models: Option<Vec<String>> },
-    SetName { name: String },
+    AddGoldenField {
+        name: String,
+        strategy: Strategy,
+    },
+    RemoveGoldenField {
+        index: usize,
+    },
+    MoveGoldenField {
+        from: usize,
+        to: usize,
+    },
+    SetGoldenStrategy {
+        index: usize,
+        strategy: Strategy,
+    },
+    SetGoldenModelOrder {
+        index: usize,
+        models: Option<Vec<String>>,
+    },
+    SetName {
+        name: String,
+    },
     /// Replaces the whole graph (import, demo).
     Replace(Box<IdentityGraph>),
 }
@@ -242,7 +299,8 @@ pub fn apply(graph: &mut IdentityGraph, edit: Edit) {
             }
             if let Some(m) = model_mut(graph, &model) {
                 let columns = m.identifiers.remove(&identifier);
-                m.identifiers.insert(identifier, add_column(columns, &column));
+                m.identifiers
+                    .insert(identifier, add_column(columns, &column));
             }
         }
         Edit::Unmap {

@@ -6,14 +6,14 @@ use crate::suggest::Suggestion;
 use spine_core::options::{IdentityGraph, MatchType};
 use std::collections::BTreeMap;
 
-pub const WIDTH: f64 = 1000.0;
+pub const WIDTH: f64 = 860.0;
 pub const MODEL_X: f64 = 12.0;
-pub const MODEL_W: f64 = 250.0;
-pub const IDENT_X: f64 = 395.0;
-pub const IDENT_W: f64 = 190.0;
+pub const MODEL_W: f64 = 225.0;
+pub const IDENT_X: f64 = 335.0;
+pub const IDENT_W: f64 = 165.0;
 pub const IDENT_H: f64 = 40.0;
-pub const RULE_X: f64 = 730.0;
-pub const RULE_W: f64 = 258.0;
+pub const RULE_X: f64 = 600.0;
+pub const RULE_W: f64 = 252.0;
 pub const ROW_H: f64 = 22.0;
 pub const HEAD_H: f64 = 30.0;
 const GAP: f64 = 18.0;
@@ -77,7 +77,10 @@ pub struct Layout {
 impl Layout {
     /// The vertical centre of an identifier's box.
     pub fn identifier_y(&self, name: &str) -> Option<f64> {
-        self.identifiers.iter().find(|i| i.name == name).map(|i| i.y + IDENT_H / 2.0)
+        self.identifiers
+            .iter()
+            .find(|i| i.name == name)
+            .map(|i| i.y + IDENT_H / 2.0)
     }
 
     /// The vertical centre of a model's column row.
@@ -117,7 +120,12 @@ pub fn layout(
             None => {
                 let mut named: Vec<String> = model.primary_key.iter().cloned().collect();
                 named.extend(model.order_by.iter().cloned());
-                named.extend(model.identifiers.values().flat_map(|c| c.as_slice().to_vec()));
+                named.extend(
+                    model
+                        .identifiers
+                        .values()
+                        .flat_map(|c| c.as_slice().to_vec()),
+                );
                 named.extend(model.fields.values().cloned());
                 let mut seen = Vec::new();
                 named.retain(|c| {

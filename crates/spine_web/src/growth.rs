@@ -42,7 +42,10 @@ pub fn growth(detail: &ProfileDetail) -> Growth {
     let mut refused_outside = vec![0; detail.rules.len() + 1];
     for pair in &detail.pairs {
         let accepted = pair.decision == "accepted";
-        match (find(&pair.left_model, &pair.left_key), find(&pair.right_model, &pair.right_key)) {
+        match (
+            find(&pair.left_model, &pair.left_key),
+            find(&pair.right_model, &pair.right_key),
+        ) {
             (Some(a), Some(b)) => edges.push(GrowthEdge {
                 a,
                 b,
@@ -114,10 +117,12 @@ pub fn positions(labels: &[usize], width: f64, height: f64) -> Vec<(f64, f64)> {
         let radius = if members.len() == 1 {
             0.0
         } else {
-            (cell_w.min(cell_h) * 0.36).min(14.0 * members.len() as f64 / std::f64::consts::PI + 10.0)
+            (cell_w.min(cell_h) * 0.36)
+                .min(14.0 * members.len() as f64 / std::f64::consts::PI + 10.0)
         };
         for (i, &node) in members.iter().enumerate() {
-            let angle = std::f64::consts::TAU * i as f64 / members.len() as f64 - std::f64::consts::FRAC_PI_2;
+            let angle = std::f64::consts::TAU * i as f64 / members.len() as f64
+                - std::f64::consts::FRAC_PI_2;
             out[node] = (cx + radius * angle.cos(), cy + radius * angle.sin());
         }
     }

@@ -17,21 +17,36 @@ const KIND_SHARE: f64 = 0.8;
 /// The model name for a file name: its stem, lower case, with every character other than a letter, a digit or
 /// `_` replaced by `_` (so `CRM contacts.csv` becomes `crm_contacts`).
 pub fn model_name(file: &str) -> String {
-    let stem = file
-        .rsplit_once('.')
-        .map_or(file, |(stem, ext)| if ext.eq_ignore_ascii_case("csv") { stem } else { file });
+    let stem = file.rsplit_once('.').map_or(file, |(stem, ext)| {
+        if ext.eq_ignore_ascii_case("csv") {
+            stem
+        } else {
+            file
+        }
+    });
     let name: String = stem
         .trim()
         .chars()
-        .map(|c| if c.is_alphanumeric() || c == '_' { c.to_ascii_lowercase() } else { '_' })
+        .map(|c| {
+            if c.is_alphanumeric() || c == '_' {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
         .collect();
-    if name.is_empty() { "model".to_owned() } else { name }
+    if name.is_empty() {
+        "model".to_owned()
+    } else {
+        name
+    }
 }
 
 /// Profiles every column of a parsed table.
 pub fn summarize(file: &str, bytes: u64, table: &Table) -> FileSummary {
-    let columns: Vec<ColumnProfile> =
-        (0..table.columns.len()).map(|column| profile_column(table, column)).collect();
+    let columns: Vec<ColumnProfile> = (0..table.columns.len())
+        .map(|column| profile_column(table, column))
+        .collect();
     let preview = (0..table.len().min(PREVIEW_ROWS))
         .map(|row| table.row(row).map(str::to_owned).collect())
         .collect();
@@ -74,7 +89,10 @@ fn profile_column(table: &Table, column: usize) -> ColumnProfile {
         name: name.clone(),
         filled,
         distinct,
-        top: top.into_iter().map(|(value, count)| (value.to_owned(), count)).collect(),
+        top: top
+            .into_iter()
+            .map(|(value, count)| (value.to_owned(), count))
+            .collect(),
         kind: detect_kind(name, &sample, filled, distinct),
     }
 }
@@ -95,9 +113,11 @@ pub fn detect_kind(name: &str, sample: &[&str], filled: usize, distinct: usize) 
         return ColumnKind::Date;
     }
     // Unix seconds look like long numbers; a name that speaks of time says what they are.
-    let time_name = ["time", "login", "seen", "updated", "modified", "created", "date", "_at", "ts"]
-        .iter()
-        .any(|hint| name.contains(hint));
+    let time_name = [
+        "time", "login", "seen", "updated", "modified", "created", "date", "_at", "ts",
+    ]
+    .iter()
+    .any(|hint| name.contains(hint));
     if time_name && share(looks_like_unix_seconds) >= KIND_SHARE {
         return ColumnKind::Date;
     }
@@ -107,7 +127,9 @@ pub fn detect_kind(name: &str, sample: &[&str], filled: usize, distinct: usize) 
         || name.ends_with("_key")
         || name.ends_with("_no")
         || name.ends_with("_number") && !name.contains("phone");
-    let phone_name = ["phone", "mobile", "tel", "cell", "fax"].iter().any(|hint| name.contains(hint));
+    let phone_name = ["phone", "mobile", "tel", "cell", "fax"]
+        .iter()
+        .any(|hint| name.contains(hint));
     if share(looks_like_phone) >= KIND_SHARE && (phone_name || !id_name) {
         return ColumnKind::Phone;
     }
@@ -142,13 +164,13 @@ pub fn looks_like_email(value: &str) -> bool {
 /// Seven to fifteen digits with only spaces, dots, dashes, parentheses and a leading `+` around them.
 pub fn looks_like_phone(value: &str) -> bool {
     let digits = value.chars().filter(char::is_ascii_digit).count();
-    let allowed = value
-        .char_indices()
-        .all(|(i, c)| c.is_ascii_digit() || matches!(c, ' ' | '.' | '-' | '(' | ')') || (c == '+' && i == 0));
+    let allowed = value.char_indices().all(|(i, c)| {
+        c.is_ascii_digit() || matches!(c, ' ' | '.' | '-' | '(' | ')') || (c == '+' && i == 0)
+    });
     allowed && (7..=15).contains(&digits)
 }
 
-/// `YYYY-MM-DD` (with an optional time after it), `D/M/YYYY`-like dates, or `YYYYMMDD`.
+/// `YYYY-MM-DD` (with an optional time after it), or `D/M/YYYY`-like dates with `/`, `.` or `-`.
 pub fn looks_like_date(value: &str) -> bool {
     let bytes = value.as_bytes();
     let digit = |i: usize| bytes.get(i).is_some_and(u8::is_ascii_digit);
@@ -181,13 +203,17 @@ pub fn looks_like_unix_seconds(value: &str) -> bool {
 /// Letters, spaces, hyphens, apostrophes and dots only, with at least one letter.
 pub fn looks_like_name(value: &str) -> bool {
     value.chars().any(char::is_alphabetic)
-        && value.chars().all(|c| c.is_alphabetic() || matches!(c, ' ' | '-' | '\'' | '.'))
+        && value
+            .chars()
+            .all(|c| c.is_alphabetic() || matches!(c, ' ' | '-' | '\'' | '.'))
 }
 
 /// One token of letters, digits, `-` or `_`, with at least one digit.
 pub fn looks_like_code(value: &str) -> bool {
     value.chars().any(|c| c.is_ascii_digit())
-        && value.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+        && value
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
 }
 
 /// The primary key a person would pick: a column filled and unique on every row, preferring one named like a
@@ -198,15 +224,27 @@ pub fn suggest_key(columns: &[ColumnProfile], rows: usize) -> Option<String> {
         return None;
     }
     let unique = |c: &&ColumnProfile| c.filled == rows && c.distinct == rows;
-    let nearly = |c: &&ColumnProfile| c.filled * 100 >= rows * 95 && c.distinct * 100 >= c.filled * 95;
+    let nearly =
+        |c: &&ColumnProfile| c.filled * 100 >= rows * 95 && c.distinct * 100 >= c.filled * 95;
     let named = |c: &&ColumnProfile| {
         let name = c.name.to_lowercase();
-        name == "id" || name == "key" || name == "ref" || name.ends_with("id") || name.ends_with("_key") || name.ends_with("_ref")
+        name == "id"
+            || name == "key"
+            || name == "ref"
+            || name.ends_with("id")
+            || name.ends_with("_key")
+            || name.ends_with("_ref")
     };
     let pick = |test: &dyn Fn(&&ColumnProfile) -> bool| {
-        columns.iter().filter(|c| test(c)).find(named).or_else(|| columns.iter().find(|c| test(c)))
+        columns
+            .iter()
+            .filter(|c| test(c))
+            .find(named)
+            .or_else(|| columns.iter().find(|c| test(c)))
     };
-    pick(&unique).or_else(|| pick(&nearly)).map(|c| c.name.clone())
+    pick(&unique)
+        .or_else(|| pick(&nearly))
+        .map(|c| c.name.clone())
 }
 
 /// The order field a person would pick: a date column named like an update time, else the first date column
@@ -217,7 +255,17 @@ pub fn suggest_order(columns: &[ColumnProfile], key: Option<&str>) -> Option<Str
         .filter(|c| c.kind == ColumnKind::Date && Some(c.name.as_str()) != key)
         .collect();
     // Hints in order of preference: an update time beats a creation time.
-    let hints = ["updated", "modified", "changed", "last", "timestamp", "_at", "ts", "date", "login"];
+    let hints = [
+        "updated",
+        "modified",
+        "changed",
+        "last",
+        "timestamp",
+        "_at",
+        "ts",
+        "date",
+        "login",
+    ];
     hints
         .iter()
         .find_map(|hint| dates.iter().find(|c| c.name.to_lowercase().contains(hint)))

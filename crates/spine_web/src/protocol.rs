@@ -40,6 +40,8 @@ pub enum Request {
     Table { name: String },
     /// One page of a what-if list.
     WhatIf { list: ChangeList, page: usize },
+    /// Read an identity graph file being imported, reporting problems of its JSON with their place.
+    Parse { file: String, json: String },
 }
 
 /// What the worker answers.
@@ -52,8 +54,13 @@ pub enum Response {
         demo_graph: Option<String>,
         fresh: bool,
     },
-    Removed { file: String },
-    Validated { revision: u64, problems: Vec<Problem> },
+    Removed {
+        file: String,
+    },
+    Validated {
+        revision: u64,
+        problems: Vec<Problem>,
+    },
     Progress(RunProgress),
     Done(Box<RunSummary>),
     /// A run that could not start or finish; `problems` holds the graph's problems when it is invalid.
@@ -65,10 +72,20 @@ pub enum Response {
     ProfilesPage(ProfilesPage),
     Profile(Box<ProfileDetail>),
     /// The asked profile is not in the last run.
-    NoProfile { id: String },
+    NoProfile {
+        id: String,
+    },
     Review(Box<ReviewData>),
-    Table { name: String, csv: String },
+    Table {
+        name: String,
+        csv: String,
+    },
     WhatIf(WhatIfPage),
+    /// The problems of an imported file's JSON (none: it reads as an identity graph).
+    Parsed {
+        file: String,
+        problems: Vec<Problem>,
+    },
     /// A query that needs a finished run arrived before one.
     NoRun,
 }

@@ -4,9 +4,9 @@
 use crate::csv_safe::neutralise;
 use crate::inspect::{model_name, summarize};
 use crate::protocol::{
-    CellView, ChangeItem, ChangeList, CsvFile, FileSummary, GoldenCell, PairRow, Problem, ProfileDetail,
-    ProfileRow, ProfilesPage, RecordCard, Request, Response, ReviewData, RunProgress, RunSummary, StageRow,
-    Suspect, TableData, Totals, WhatIfPage,
+    CellView, ChangeItem, ChangeList, CsvFile, FileSummary, GoldenCell, PairRow, Problem,
+    ProfileDetail, ProfileRow, ProfilesPage, RecordCard, Request, Response, ReviewData,
+    RunProgress, RunSummary, StageRow, Suspect, TableData, Totals, WhatIfPage,
 };
 use crate::whatif::{Comparison, Member, Membership, compare};
 use spine_core::resolve::{Decision, Resolution, resolve};
@@ -110,6 +110,10 @@ impl Session {
             Request::Review => out(self.review()),
             Request::Table { name } => out(self.table(&name)),
             Request::WhatIf { list, page } => out(self.what_if(list, page)),
+            Request::Parse { file, json } => out(Response::Parsed {
+                file,
+                problems: parse_graph(&json).err().map(problems).unwrap_or_default(),
+            }),
         }
     }
 
@@ -130,10 +134,8 @@ impl Session {
                 Ok(table) => {
                     let summary = summarize(&file.name, bytes, &table);
                     summaries.push(summary.clone());
-                    self.files.insert(
-                        model_name(&file.name),
-                        Loaded { table, summary },
-                    );
+                    self.files
+                        .insert(model_name(&file.name), Loaded { table, summary });
                 }
                 Err(error) => errors.push(error.to_string()),
             }
@@ -158,22 +160,19 @@ impl Session {
 
     /// Parses and validates a graph against the loaded files (or alone when none is loaded).
     fn settings(&self, graph_json: &str) -> Result<Settings, Vec<Problem>> {
-        let to_problems = |diagnostics: Vec<Diagnostic>| {
-            diagnostics
-                .into_iter()
-                .map(|d| Problem {
-                    path: d.path,
-                    message: d.message,
-                })
-                .collect::<Vec<_>>()
-        };
-        let graph = parse_graph(graph_json).map_err(to_problems)?;
+        let graph = parse_graph(graph_json).map_err(problems)?;
         let shape = self.shape();
         let data = (!self.files.is_empty()).then_some(&shape);
-        validate(&graph, data).map_err(to_problems)
+        validate(&graph, data).map_err(problems)
     }
 
-    fn run(&mut self, revision: u64, graph_json: &str, clock: Clock<'_>, out: &mut dyn FnMut(Response)) {
+    fn run(
+        &mut self,
+        revision: u64,
+        graph_json: &str,
+        clock: Clock<'_>,
+        out: &mut dyn FnMut(Response),
+    ) {
         let started = clock();
         let fail = |message: String, problems: Vec<Problem>| Response::Failed {
             revision,
@@ -181,21 +180,30 @@ impl Session {
             problems,
         };
         if self.files.is_empty() {
-            out(fail("Load data first: there is no file to resolve.".to_owned(), Vec::new()));
+            out(fail(
+                "Load data first: there is no file to resolve.".to_owned(),
+                Vec::new(),
+            ));
             return;
         }
         let settings = match self.settings(graph_json) {
             Ok(settings) => settings,
             Err(problems) => {
                 out(fail(
-                    format!("The identity graph has {} problem(s); fix them and run again.", problems.len()),
+                    format!(
+                        "The identity graph has {} problem(s); fix them and run again.",
+                        problems.len()
+                    ),
                     problems,
                 ));
                 return;
             }
         };
         if settings.models.is_empty() {
-            out(fail("The identity graph has no model: add one on the Data screen.".to_owned(), Vec::new()));
+            out(fail(
+                "The identity graph has no model: add one on the Data screen.".to_owned(),
+                Vec::new(),
+            ));
             return;
         }
         let tables: Vec<Table> = settings
@@ -279,11 +287,16 @@ impl Session {
         let Some(run) = &mut self.run else {
             return Response::NoRun;
         };
-        match run.index.binary_search_by(|(other, _, _)| other.as_str().cmp(id)) {
+        match run
+            .index
+            .binary_search_by(|(other, _, _)| other.as_str().cmp(id))
+        {
             Ok(position) => {
                 let (model, key) = run.index[position].2.clone();
-                run.detail(&model, &key)
-                    .map_or_else(|| Response::NoProfile { id: id.to_owned() }, |d| Response::Profile(Box::new(d)))
+                run.detail(&model, &key).map_or_else(
+                    || Response::NoProfile { id: id.to_owned() },
+                    |d| Response::Profile(Box::new(d)),
+                )
             }
             Err(_) => Response::NoProfile { id: id.to_owned() },
         }
@@ -300,7 +313,11 @@ impl Session {
         let Some(run) = &self.run else {
             return Response::NoRun;
         };
-        let csv = run.resolution.table_csv(name).map(|csv| neutralise(&csv)).unwrap_or_default();
+        let csv = run
+            .resolution
+            .table_csv(name)
+            .map(|csv| neutralise(&csv))
+            .unwrap_or_default();
         Response::Table {
             name: name.to_owned(),
             csv,
@@ -321,7 +338,12 @@ impl Session {
             page,
             page_size: WHAT_IF_PAGE,
             total: items.len(),
-            items: items.iter().skip(page * WHAT_IF_PAGE).take(WHAT_IF_PAGE).cloned().collect(),
+            items: items
+                .iter()
+                .skip(page * WHAT_IF_PAGE)
+                .take(WHAT_IF_PAGE)
+                .cloned()
+                .collect(),
         })
     }
 }
@@ -336,7 +358,10 @@ impl Run {
                 text.push('\u{1f}');
                 text.push_str(&value.value.to_lowercase());
             }
-            let first = profile.records.first().map(|r| (r.model.to_owned(), r.key.to_owned()));
+            let first = profile
+                .records
+                .first()
+                .map(|r| (r.model.to_owned(), r.key.to_owned()));
             for record in &profile.records {
                 profile_of.insert((record.model, record.key), profile.id);
             }
@@ -358,7 +383,9 @@ impl Run {
                 members.push(Member {
                     model: model.name.clone(),
                     key: key.to_owned(),
-                    profile: profile_of.get(&(model.name.as_str(), key)).map(|id| (*id).to_owned()),
+                    profile: profile_of
+                        .get(&(model.name.as_str(), key))
+                        .map(|id| (*id).to_owned()),
                     status: status.to_owned(),
                 });
             }
@@ -375,7 +402,12 @@ impl Run {
         }
     }
 
-    fn summary(&self, comparison: Option<&Comparison>, engine_ms: f64, elapsed_ms: f64) -> RunSummary {
+    fn summary(
+        &self,
+        comparison: Option<&Comparison>,
+        engine_ms: f64,
+        elapsed_ms: f64,
+    ) -> RunSummary {
         let report = self.resolution.report();
         let totals = Totals {
             run_id: report.run_id.clone(),
@@ -435,10 +467,24 @@ impl Run {
             cluster_sizes: self.resolution.cluster_sizes(),
             largest,
             showcase: showcase.map(|(_, _, id)| id),
-            tables: self.resolution.table_names().iter().map(|t| (*t).to_owned()).collect(),
-            golden_fields: self.settings.golden.iter().map(|f| f.name.clone()).collect(),
+            tables: self
+                .resolution
+                .table_names()
+                .iter()
+                .map(|t| (*t).to_owned())
+                .collect(),
+            golden_fields: self
+                .settings
+                .golden
+                .iter()
+                .map(|f| f.name.clone())
+                .collect(),
             warning_count: warnings.len(),
-            warnings: warnings.iter().take(WARNINGS_SHOWN).map(ToString::to_string).collect(),
+            warnings: warnings
+                .iter()
+                .take(WARNINGS_SHOWN)
+                .map(ToString::to_string)
+                .collect(),
             what_if: comparison.map(|c| c.summary.clone()),
         }
     }
@@ -450,7 +496,8 @@ impl Run {
         let rows = self.rows.entry(model).or_insert_with(|| {
             let mut rows = HashMap::with_capacity(table.len());
             for row in 0..table.len() {
-                rows.entry(table.cell(row, column).to_owned()).or_insert(row);
+                rows.entry(table.cell(row, column).to_owned())
+                    .or_insert(row);
             }
             rows
         });
@@ -460,8 +507,11 @@ impl Run {
     fn detail(&mut self, model: &str, key: &str) -> Option<ProfileDetail> {
         let (id, conflict, records, golden) = {
             let profile = self.resolution.profile_of(model, key)?;
-            let records: Vec<(String, String)> =
-                profile.records.iter().map(|r| (r.model.to_owned(), r.key.to_owned())).collect();
+            let records: Vec<(String, String)> = profile
+                .records
+                .iter()
+                .map(|r| (r.model.to_owned(), r.key.to_owned()))
+                .collect();
             let golden: Vec<GoldenCell> = profile
                 .golden
                 .iter()
@@ -491,13 +541,19 @@ impl Run {
                     let won: Vec<String> = golden
                         .iter()
                         .zip(&self.settings.golden)
-                        .filter(|(cell, _)| &cell.model == model && &cell.key == key && !cell.value.is_empty())
-                        .filter(|(_, field)| golden_column(&self.settings, definition, &field.source, name))
+                        .filter(|(cell, _)| {
+                            &cell.model == model && &cell.key == key && !cell.value.is_empty()
+                        })
+                        .filter(|(_, field)| {
+                            golden_column(&self.settings, definition, &field.source, name)
+                        })
                         .map(|(cell, _)| cell.field.clone())
                         .collect();
                     CellView {
                         column: name.clone(),
-                        value: row.map(|r| table.cell(r, column).to_owned()).unwrap_or_default(),
+                        value: row
+                            .map(|r| table.cell(r, column).to_owned())
+                            .unwrap_or_default(),
                         golden: won,
                     }
                 })
@@ -513,11 +569,17 @@ impl Run {
                 cells,
             });
         }
-        let members: BTreeSet<(&str, &str)> = records.iter().map(|(m, k)| (m.as_str(), k.as_str())).collect();
+        let members: BTreeSet<(&str, &str)> = records
+            .iter()
+            .map(|(m, k)| (m.as_str(), k.as_str()))
+            .collect();
         let pairs = self
             .resolution
             .pairs()
-            .filter(|p| members.contains(&(p.left.model, p.left.key)) || members.contains(&(p.right.model, p.right.key)))
+            .filter(|p| {
+                members.contains(&(p.left.model, p.left.key))
+                    || members.contains(&(p.right.model, p.right.key))
+            })
             .map(|p| pair_row(&self.settings, &p))
             .collect();
         Some(ProfileDetail {
@@ -545,11 +607,20 @@ impl Run {
         let table = |name: &str| self.table_data(name);
         let mut unresolved = table("identity_unresolved_records");
         let reason_column = unresolved.column("reason");
-        let mut by_reason: Vec<(String, u64)> =
-            ["missing_key", "duplicate_key", "missing_identifiers", "conflict"].map(|r| (r.to_owned(), 0)).to_vec();
+        let mut by_reason: Vec<(String, u64)> = [
+            "missing_key",
+            "duplicate_key",
+            "missing_identifiers",
+            "conflict",
+        ]
+        .map(|r| (r.to_owned(), 0))
+        .to_vec();
         if let Some(column) = reason_column {
             for row in &unresolved.rows {
-                if let Some(entry) = by_reason.iter_mut().find(|(reason, _)| *reason == row[column]) {
+                if let Some(entry) = by_reason
+                    .iter_mut()
+                    .find(|(reason, _)| *reason == row[column])
+                {
                     entry.1 += 1;
                 }
             }
@@ -575,7 +646,9 @@ impl Run {
         match parse_csv(name, csv.as_bytes()) {
             Ok(table) => TableData {
                 columns: table.columns.clone(),
-                rows: (0..table.len()).map(|row| table.row(row).map(str::to_owned).collect()).collect(),
+                rows: (0..table.len())
+                    .map(|row| table.row(row).map(str::to_owned).collect())
+                    .collect(),
             },
             Err(_) => TableData::default(),
         }
@@ -593,48 +666,67 @@ impl Run {
             }
         }
         let mut out: Vec<Suspect> = Vec::new();
-        let push = |out: &mut Vec<Suspect>, ranked: Vec<(u64, String)>, reason: &dyn Fn(u64) -> String| {
-            let mut added = 0;
-            for (count, id) in ranked {
-                if added == SUSPECTS_PER_REASON {
-                    break;
+        let push =
+            |out: &mut Vec<Suspect>, ranked: Vec<(u64, String)>, reason: &dyn Fn(u64) -> String| {
+                let mut added = 0;
+                for (count, id) in ranked {
+                    if added == SUSPECTS_PER_REASON {
+                        break;
+                    }
+                    if out.iter().any(|s| s.id == id) {
+                        continue;
+                    }
+                    out.push(Suspect {
+                        records: sizes.get(&id).copied().unwrap_or_default(),
+                        id,
+                        reason: reason(count),
+                    });
+                    added += 1;
                 }
-                if out.iter().any(|s| s.id == id) {
-                    continue;
-                }
-                out.push(Suspect {
-                    records: sizes.get(&id).copied().unwrap_or_default(),
-                    id,
-                    reason: reason(count),
-                });
-                added += 1;
-            }
-        };
+            };
         let rank = |counts: BTreeMap<String, u64>, at_least: u64| {
-            let mut ranked: Vec<(u64, String)> =
-                counts.into_iter().filter(|(_, n)| *n >= at_least).map(|(id, n)| (n, id)).collect();
+            let mut ranked: Vec<(u64, String)> = counts
+                .into_iter()
+                .filter(|(_, n)| *n >= at_least)
+                .map(|(id, n)| (n, id))
+                .collect();
             ranked.sort_unstable_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
             ranked
         };
         let largest = rank(sizes.clone(), 3);
-        push(&mut out, largest, &|n| format!("holds {n} records, among the largest profiles"));
+        push(&mut out, largest, &|n| {
+            format!("holds {n} records, among the largest profiles")
+        });
         // Distinct values per profile of each email and name identifier, from `identity_matched_ids`.
         let matched = self.table_data("identity_matched_ids");
-        let (id_column, identifier_column) = (matched.column(&self.settings.id_column), matched.column("identifier"));
+        let (id_column, identifier_column) = (
+            matched.column(&self.settings.id_column),
+            matched.column("identifier"),
+        );
         if let (Some(id_column), Some(identifier_column)) = (id_column, identifier_column) {
             for kind in [IdentifierKind::Email, IdentifierKind::Name] {
                 for identifier in self.settings.identifiers.iter().filter(|i| i.kind == kind) {
                     let mut counts: BTreeMap<String, u64> = BTreeMap::new();
-                    for row in matched.rows.iter().filter(|row| row[identifier_column] == identifier.name) {
+                    for row in matched
+                        .rows
+                        .iter()
+                        .filter(|row| row[identifier_column] == identifier.name)
+                    {
                         *counts.entry(row[id_column].clone()).or_default() += 1;
                     }
                     let name = identifier.name.clone();
-                    push(&mut out, rank(counts, 2), &|n| format!("holds {n} different values of {name}"));
+                    push(&mut out, rank(counts, 2), &|n| {
+                        format!("holds {n} different values of {name}")
+                    });
                 }
             }
         }
         let mut refused: BTreeMap<String, u64> = BTreeMap::new();
-        for pair in self.resolution.pairs().filter(|p| p.decision == Decision::MergeRefused) {
+        for pair in self
+            .resolution
+            .pairs()
+            .filter(|p| p.decision == Decision::MergeRefused)
+        {
             let mut ids: Vec<&str> = [pair.left, pair.right]
                 .iter()
                 .filter_map(|r| of_record.get(&(r.model, r.key)).copied())
@@ -655,6 +747,17 @@ impl Run {
     }
 }
 
+/// Diagnostics as the page shows them.
+fn problems(diagnostics: Vec<Diagnostic>) -> Vec<Problem> {
+    diagnostics
+        .into_iter()
+        .map(|d| Problem {
+            path: d.path,
+            message: d.message,
+        })
+        .collect()
+}
+
 /// True when `column` of a model's record is where a golden field's value comes from.
 fn golden_column(
     settings: &Settings,
@@ -664,11 +767,13 @@ fn golden_column(
 ) -> bool {
     match source {
         GoldenSource::Field(field) => model.fields.iter().any(|(f, c)| f == field && c == column),
-        GoldenSource::Identifier(identifier) => model
-            .identifiers
-            .iter()
-            .any(|m| m.identifier == *identifier && m.columns.iter().any(|c| c == column))
-            && settings.identifiers.get(*identifier).is_some(),
+        GoldenSource::Identifier(identifier) => {
+            model
+                .identifiers
+                .iter()
+                .any(|m| m.identifier == *identifier && m.columns.iter().any(|c| c == column))
+                && settings.identifiers.get(*identifier).is_some()
+        }
     }
 }
 
@@ -681,7 +786,12 @@ fn pair_row(settings: &Settings, pair: &spine_core::resolve::PairView<'_>) -> Pa
         .map(|(index, score)| {
             let names: Vec<&str> = rule
                 .and_then(|r| r.criteria.get(index))
-                .map(|c| c.identifiers.iter().map(|&i| settings.identifiers[i].name.as_str()).collect())
+                .map(|c| {
+                    c.identifiers
+                        .iter()
+                        .map(|&i| settings.identifiers[i].name.as_str())
+                        .collect()
+                })
                 .unwrap_or_default();
             format!("{}={score:.4}", names.join("|"))
         })

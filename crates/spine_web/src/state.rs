@@ -5,8 +5,8 @@
 
 use crate::graph_edit::{Edit, apply, empty_graph};
 use crate::protocol::{
-    FileSummary, Problem, ProfileDetail, ProfilesPage, Response, ReviewData, RunProgress, RunSummary,
-    WhatIfPage,
+    FileSummary, Problem, ProfileDetail, ProfilesPage, Response, ReviewData, RunProgress,
+    RunSummary, WhatIfPage,
 };
 use spine_core::options::IdentityGraph;
 use std::collections::BTreeMap;
@@ -97,8 +97,8 @@ pub enum RunState {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AppState {
     pub screen: Screen,
-    /// Loaded files, in the order they were loaded.
-    pub files: Vec<FileSummary>,
+    /// Loaded files, in the order they were loaded (shared, so an action that does not touch them is cheap).
+    pub files: Rc<Vec<FileSummary>>,
     pub sources: Vec<Source>,
     /// Files refused at load, each message naming the file, line and column.
     pub load_errors: Vec<String>,
@@ -129,13 +129,24 @@ pub struct AppState {
     pub worker_generation: u64,
     /// A short message for the person (import errors, refused files), shown until dismissed.
     pub notice: Option<String>,
+    /// The outcome of the last graph import.
+    pub import: Option<Import>,
+}
+
+/// What became of an imported graph file: its problems, none when it was imported.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Import {
+    /// Counts imports, so importing the same file twice is seen twice.
+    pub serial: u64,
+    pub file: String,
+    pub problems: Vec<Problem>,
 }
 
 impl Default for AppState {
     fn default() -> Self {
         Self {
             screen: Screen::Data,
-            files: Vec::new(),
+            files: Rc::default(),
             sources: Vec::new(),
             load_errors: Vec::new(),
             loading: 0,
@@ -154,6 +165,7 @@ impl Default for AppState {
             what_if: None,
             worker_generation: 0,
             notice: None,
+            import: None,
         }
     }
 }
@@ -163,10 +175,15 @@ impl Default for AppState {
 pub enum Action {
     Navigate(Screen),
     /// Files were sent to the worker.
-    LoadStarted { sources: Vec<Source>, demo: bool },
+    LoadStarted {
+        sources: Vec<Source>,
+        demo: bool,
+    },
     /// Files refused on the page (too large) before being read.
     Refused(Vec<String>),
-    RemoveFile { file: String },
+    RemoveFile {
+        file: String,
+    },
     Edit(Edit),
     RunStarted,
     /// Replace the worker; the run in progress is abandoned.
@@ -236,7 +253,7 @@ impl AppState {
                     self.load_errors = errors;
                 }
                 let demo = demo_graph.filter(|_| fresh && self.expect_demo_graph);
-                if let Some(graph) = demo.and_then(|json| spine_core::validate::parse_graph(&json).ok()) {
+                if let Some(graph) = demo.and_then(|json| serde_json::from_str(&json).ok()) {
                     self.expect_demo_graph = false;
                     self.edit(Edit::Replace(Box::new(graph)));
                 }
@@ -249,14 +266,16 @@ impl AppState {
                             order_by: file.suggested_order.clone(),
                         });
                     }
-                    match self.files.iter_mut().find(|f| f.file == file.file) {
+                    let all = Rc::make_mut(&mut self.files);
+                    match all.iter_mut().find(|f| f.file == file.file) {
                         Some(existing) => *existing = file,
-                        None => self.files.push(file),
+                        None => all.push(file),
                     }
                 }
                 // A file whose bytes were refused by the worker is not kept for a fresh worker either.
                 let files = &self.files;
-                self.sources.retain(|s| files.iter().any(|f| f.file == s.file));
+                self.sources
+                    .retain(|s| files.iter().any(|f| f.file == s.file));
             }
             Response::Removed { .. } => {}
             Response::Validated { revision, problems } => {
@@ -299,8 +318,17 @@ impl AppState {
             Response::WhatIf(page) => self.what_if = Some(Rc::new(page)),
             // Downloads are handled where the answer arrives; nothing to keep.
             Response::Table { .. } => {}
+            Response::Parsed { file, problems } => {
+                let serial = self.import.as_ref().map_or(1, |i| i.serial + 1);
+                self.import = Some(Import {
+                    serial,
+                    file,
+                    problems,
+                });
+            }
             Response::NoRun => {
-                self.notice = Some("Run the resolution first: there are no results yet.".to_owned());
+                self.notice =
+                    Some("Run the resolution first: there are no results yet.".to_owned());
             }
         }
     }
@@ -323,8 +351,12 @@ impl Reducible for AppState {
             }
             Action::Refused(messages) => state.load_errors = messages,
             Action::RemoveFile { file } => {
-                let model = state.files.iter().find(|f| f.file == file).map(|f| f.model.clone());
-                state.files.retain(|f| f.file != file);
+                let model = state
+                    .files
+                    .iter()
+                    .find(|f| f.file == file)
+                    .map(|f| f.model.clone());
+                Rc::make_mut(&mut state.files).retain(|f| f.file != file);
                 state.sources.retain(|s| s.file != file);
                 state.data_version += 1;
                 if let Some(model) = model

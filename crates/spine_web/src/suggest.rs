@@ -103,7 +103,11 @@ pub fn guess(column: &str, kind: ColumnKind) -> Option<(IdentifierKind, &'static
     let normalized = normalize(column);
     for (words, identifier_kind, name) in NAME_HINTS {
         if words.iter().all(|word| has_word(&normalized, word)) && fits(*identifier_kind, kind) {
-            return Some((*identifier_kind, name, format!("the column is named `{column}`")));
+            return Some((
+                *identifier_kind,
+                name,
+                format!("the column is named `{column}`"),
+            ));
         }
     }
     match kind {
@@ -146,14 +150,21 @@ pub fn suggest(graph: &IdentityGraph, files: &[FileSummary]) -> Vec<Suggestion> 
             };
             // A primary key is worth matching on only when other systems share it (a user or customer ID),
             // not when it is the file's own row number.
-            let shared_key = matches!(kind, IdentifierKind::UserId | IdentifierKind::CustomerId | IdentifierKind::AccountId);
+            let shared_key = matches!(
+                kind,
+                IdentifierKind::UserId | IdentifierKind::CustomerId | IdentifierKind::AccountId
+            );
             if model.primary_key.as_deref() == Some(name) && !shared_key {
                 continue;
             }
             // Reuse an identifier of the same name, else the only identifier of the same kind (names excepted:
             // a first name and a last name are both of kind `name` but must stay apart).
             let same_name = graph.identifiers.iter().find(|i| i.name == canonical);
-            let same_kind: Vec<_> = graph.identifiers.iter().filter(|i| i.kind == kind).collect();
+            let same_kind: Vec<_> = graph
+                .identifiers
+                .iter()
+                .filter(|i| i.kind == kind)
+                .collect();
             let existing = same_name.or(if kind != IdentifierKind::Name && same_kind.len() == 1 {
                 Some(same_kind[0])
             } else {

@@ -65,7 +65,9 @@ fn index(membership: &Membership) -> Run<'_> {
 
 /// A record's status in a run, or [`ABSENT`].
 fn status_in<'a>(run: &Run<'a>, record: Record<'_>) -> &'a str {
-    run.records.get(&record).map_or(ABSENT, |(_, status)| *status)
+    run.records
+        .get(&record)
+        .map_or(ABSENT, |(_, status)| *status)
 }
 
 /// Compares the run `before` with the run `after`.
@@ -116,7 +118,12 @@ pub fn compare(before: &Membership, after: &Membership) -> Comparison {
             });
         }
     }
-    let all: BTreeSet<Record<'_>> = old.records.keys().chain(new.records.keys()).copied().collect();
+    let all: BTreeSet<Record<'_>> = old
+        .records
+        .keys()
+        .chain(new.records.keys())
+        .copied()
+        .collect();
     for record in all {
         let (was, is) = (status_in(&old, record), status_in(&new, record));
         if was != is {

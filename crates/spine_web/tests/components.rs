@@ -61,13 +61,45 @@ fn choose(root: &web_sys::Element, selector: &str, value: &str) {
 
 fn two_rule_graph() -> IdentityGraph {
     let mut graph = empty_graph();
-    for (name, kind) in [("email", IdentifierKind::Email), ("phone", IdentifierKind::Phone)] {
-        apply(&mut graph, Edit::AddIdentifier { name: name.into(), kind });
+    for (name, kind) in [
+        ("email", IdentifierKind::Email),
+        ("phone", IdentifierKind::Phone),
+    ] {
+        apply(
+            &mut graph,
+            Edit::AddIdentifier {
+                name: name.into(),
+                kind,
+            },
+        );
     }
-    apply(&mut graph, Edit::AddRule { name: "by_email".into() });
-    apply(&mut graph, Edit::AddRule { name: "by_phone".into() });
-    apply(&mut graph, Edit::SetCriterionIdentifiers { rule: 1, criterion: 0, identifiers: vec!["phone".into()] });
-    apply(&mut graph, Edit::AddCriterion { rule: 1, identifier: "email".into() });
+    apply(
+        &mut graph,
+        Edit::AddRule {
+            name: "by_email".into(),
+        },
+    );
+    apply(
+        &mut graph,
+        Edit::AddRule {
+            name: "by_phone".into(),
+        },
+    );
+    apply(
+        &mut graph,
+        Edit::SetCriterionIdentifiers {
+            rule: 1,
+            criterion: 0,
+            identifiers: vec!["phone".into()],
+        },
+    );
+    apply(
+        &mut graph,
+        Edit::AddCriterion {
+            rule: 1,
+            identifier: "email".into(),
+        },
+    );
     graph
 }
 
@@ -103,7 +135,13 @@ fn RuleHarness(props: &RuleHarnessProps) -> Html {
 async fn the_rule_editor_adds_reorders_and_removes_criteria() {
     let shared: Shared = Rc::new(RefCell::new(two_rule_graph()));
     let root = root();
-    yew::Renderer::<RuleHarness>::with_root_and_props(root.clone(), RuleHarnessProps { graph: shared.clone() }).render();
+    yew::Renderer::<RuleHarness>::with_root_and_props(
+        root.clone(),
+        RuleHarnessProps {
+            graph: shared.clone(),
+        },
+    )
+    .render();
     settle().await;
     let first_up: web_sys::HtmlButtonElement = find(&root, ".move-up").dyn_into().unwrap();
     assert!(first_up.disabled(), "the strongest rule cannot move up");
@@ -111,11 +149,19 @@ async fn the_rule_editor_adds_reorders_and_removes_criteria() {
     click(&root, "[aria-label='Remove criterion 2 of rule by_phone']");
     settle().await;
     assert_eq!(shared.borrow().rules[1].criteria.len(), 1);
-    assert_eq!(shared.borrow().rules[1].criteria[0].identifiers, vec!["phone".to_owned()]);
+    assert_eq!(
+        shared.borrow().rules[1].criteria[0].identifiers,
+        vec!["phone".to_owned()]
+    );
 
     click(&root, "[aria-label='Move rule by_email down']");
     settle().await;
-    let names: Vec<String> = shared.borrow().rules.iter().map(|r| r.name.clone()).collect();
+    let names: Vec<String> = shared
+        .borrow()
+        .rules
+        .iter()
+        .map(|r| r.name.clone())
+        .collect();
     assert_eq!(names, ["by_phone", "by_email"]);
 
     click(&root, "#add-rule");
@@ -124,21 +170,42 @@ async fn the_rule_editor_adds_reorders_and_removes_criteria() {
         let graph = shared.borrow();
         assert_eq!(graph.rules.len(), 3);
         assert_eq!(graph.rules[2].name, "rule_1");
-        assert_eq!(graph.rules[2].criteria[0].match_type, MatchType::Exact, "a new rule starts exact");
+        assert_eq!(
+            graph.rules[2].criteria[0].match_type,
+            MatchType::Exact,
+            "a new rule starts exact"
+        );
     }
 
-    choose(&root, "[aria-label='Add a criterion to rule rule_1']", "phone");
+    choose(
+        &root,
+        "[aria-label='Add a criterion to rule rule_1']",
+        "phone",
+    );
     settle().await;
-    choose(&root, "[aria-label='Match type of criterion 2 of rule rule_1']", "fuzzy_strong");
+    choose(
+        &root,
+        "[aria-label='Match type of criterion 2 of rule rule_1']",
+        "fuzzy_strong",
+    );
     settle().await;
     let graph = shared.borrow();
     assert_eq!(graph.rules[2].criteria.len(), 2);
-    assert_eq!(graph.rules[2].criteria[1].identifiers, vec!["phone".to_owned()]);
-    assert_eq!(graph.rules[2].criteria[1].match_type, MatchType::FuzzyStrong);
+    assert_eq!(
+        graph.rules[2].criteria[1].identifiers,
+        vec!["phone".to_owned()]
+    );
+    assert_eq!(
+        graph.rules[2].criteria[1].match_type,
+        MatchType::FuzzyStrong
+    );
     // The page shows the new order.
     let shown: Vec<String> = (0..3)
         .map(|i| {
-            let input: web_sys::HtmlInputElement = find(&root, &format!("[aria-label='Name of rule {}']", i + 1)).dyn_into().unwrap();
+            let input: web_sys::HtmlInputElement =
+                find(&root, &format!("[aria-label='Name of rule {}']", i + 1))
+                    .dyn_into()
+                    .unwrap();
             input.value()
         })
         .collect();
@@ -172,16 +239,33 @@ fn SuggestionHarness(props: &SuggestionHarnessProps) -> Html {
 async fn suggestions_are_accepted_one_by_one_or_all_at_once() {
     let edits = Rc::new(RefCell::new(Vec::new()));
     let root = root();
-    yew::Renderer::<SuggestionHarness>::with_root_and_props(root.clone(), SuggestionHarnessProps { edits: edits.clone() }).render();
+    yew::Renderer::<SuggestionHarness>::with_root_and_props(
+        root.clone(),
+        SuggestionHarnessProps {
+            edits: edits.clone(),
+        },
+    )
+    .render();
     settle().await;
     click(&root, "[aria-label='Accept crm.tel to phone']");
     settle().await;
-    let map = |column: &str, identifier: &str, kind| Edit::Map { model: "crm".into(), column: column.into(), identifier: identifier.into(), kind };
-    assert_eq!(*edits.borrow(), vec![map("tel", "phone", IdentifierKind::Phone)]);
+    let map = |column: &str, identifier: &str, kind| Edit::Map {
+        model: "crm".into(),
+        column: column.into(),
+        identifier: identifier.into(),
+        kind,
+    };
+    assert_eq!(
+        *edits.borrow(),
+        vec![map("tel", "phone", IdentifierKind::Phone)]
+    );
     click(&root, "#accept-all");
     settle().await;
     assert_eq!(edits.borrow().len(), 3);
-    assert_eq!(edits.borrow()[1], map("mail", "email", IdentifierKind::Email));
+    assert_eq!(
+        edits.borrow()[1],
+        map("mail", "email", IdentifierKind::Email)
+    );
 }
 
 #[derive(Properties, PartialEq)]
@@ -194,10 +278,29 @@ struct CanvasHarnessProps {
 fn CanvasHarness(props: &CanvasHarnessProps) -> Html {
     let selection = use_state(Selection::default);
     let mut graph = empty_graph();
-    apply(&mut graph, Edit::AddModel { name: "crm".into(), primary_key: Some("id".into()), order_by: None });
-    apply(&mut graph, Edit::AddIdentifier { name: "email".into(), kind: IdentifierKind::Email });
-    let columns: BTreeMap<String, Vec<(String, ColumnKind)>> =
-        [("crm".to_owned(), vec![("id".to_owned(), ColumnKind::Id), ("mail".to_owned(), ColumnKind::Email)])].into();
+    apply(
+        &mut graph,
+        Edit::AddModel {
+            name: "crm".into(),
+            primary_key: Some("id".into()),
+            order_by: None,
+        },
+    );
+    apply(
+        &mut graph,
+        Edit::AddIdentifier {
+            name: "email".into(),
+            kind: IdentifierKind::Email,
+        },
+    );
+    let columns: BTreeMap<String, Vec<(String, ColumnKind)>> = [(
+        "crm".to_owned(),
+        vec![
+            ("id".to_owned(), ColumnKind::Id),
+            ("mail".to_owned(), ColumnKind::Email),
+        ],
+    )]
+    .into();
     let drawing = Rc::new(layout(&graph, &columns, &[]));
     let edits = props.edits.clone();
     let on_select = {
@@ -215,19 +318,44 @@ fn CanvasHarness(props: &CanvasHarnessProps) -> Html {
 async fn clicking_a_column_then_an_identifier_maps_it() {
     let edits = Rc::new(RefCell::new(Vec::new()));
     let root = root();
-    yew::Renderer::<CanvasHarness>::with_root_and_props(root.clone(), CanvasHarnessProps { edits: edits.clone() }).render();
+    yew::Renderer::<CanvasHarness>::with_root_and_props(
+        root.clone(),
+        CanvasHarnessProps {
+            edits: edits.clone(),
+        },
+    )
+    .render();
     settle().await;
-    assert!(find(&root, ".model.bad").text_content().unwrap().contains('1'), "the model's problem is marked on it");
+    assert!(
+        find(&root, ".model.bad")
+            .text_content()
+            .unwrap()
+            .contains('1'),
+        "the model's problem is marked on it"
+    );
     click(&root, "[data-column='crm.mail']");
     settle().await;
-    assert_eq!(find(&root, "[data-column='crm.mail']").get_attribute("aria-pressed").as_deref(), Some("true"));
+    assert_eq!(
+        find(&root, "[data-column='crm.mail']")
+            .get_attribute("aria-pressed")
+            .as_deref(),
+        Some("true")
+    );
     click(&root, "[data-identifier='email']");
     settle().await;
     assert_eq!(
         *edits.borrow(),
-        vec![Edit::Map { model: "crm".into(), column: "mail".into(), identifier: "email".into(), kind: IdentifierKind::Email }]
+        vec![Edit::Map {
+            model: "crm".into(),
+            column: "mail".into(),
+            identifier: "email".into(),
+            kind: IdentifierKind::Email
+        }]
     );
-    assert!(root.query_selector(".column.selected").unwrap().is_none(), "the selection is cleared");
+    assert!(
+        root.query_selector(".column.selected").unwrap().is_none(),
+        "the selection is cleared"
+    );
 }
 
 #[derive(Properties, PartialEq)]
@@ -248,7 +376,14 @@ fn ExportHarness(props: &ExportHarnessProps) -> Html {
 async fn try_export(problems: Option<Rc<Vec<Problem>>>) -> (web_sys::Element, Vec<String>) {
     let downloads = Rc::new(RefCell::new(Vec::new()));
     let root = root();
-    yew::Renderer::<ExportHarness>::with_root_and_props(root.clone(), ExportHarnessProps { problems, downloads: downloads.clone() }).render();
+    yew::Renderer::<ExportHarness>::with_root_and_props(
+        root.clone(),
+        ExportHarnessProps {
+            problems,
+            downloads: downloads.clone(),
+        },
+    )
+    .render();
     settle().await;
     click(&root, "#download-graph");
     settle().await;
@@ -258,16 +393,30 @@ async fn try_export(problems: Option<Rc<Vec<Problem>>>) -> (web_sys::Element, Ve
 
 #[wasm_bindgen_test]
 async fn an_invalid_graph_is_not_exported_and_its_problems_are_listed() {
-    let problem = Problem { path: "rules[0].criteria".into(), message: "the rule needs an exact criterion".into() };
+    let problem = Problem {
+        path: "rules[0].criteria".into(),
+        message: "the rule needs an exact criterion".into(),
+    };
     let (root, downloads) = try_export(Some(Rc::new(vec![problem]))).await;
     assert!(downloads.is_empty(), "nothing was downloaded");
     let refusal = find(&root, "#export-refused").text_content().unwrap();
     assert!(refusal.contains("Export refused"), "{refusal}");
-    assert!(refusal.contains("rules[0].criteria") && refusal.contains("needs an exact criterion"), "{refusal}");
+    assert!(
+        refusal.contains("rules[0].criteria") && refusal.contains("needs an exact criterion"),
+        "{refusal}"
+    );
 
     let (root, downloads) = try_export(None).await;
-    assert!(downloads.is_empty(), "an unchecked graph is not exported either");
-    assert!(find(&root, "#export-refused").text_content().unwrap().contains("being checked"));
+    assert!(
+        downloads.is_empty(),
+        "an unchecked graph is not exported either"
+    );
+    assert!(
+        find(&root, "#export-refused")
+            .text_content()
+            .unwrap()
+            .contains("being checked")
+    );
 
     let (root, downloads) = try_export(Some(Rc::new(Vec::new()))).await;
     assert_eq!(downloads, vec!["{\"version\": 1}".to_owned()]);

@@ -23,7 +23,11 @@ fn graph_with_model(name: &str) -> IdentityGraph {
     let mut graph = empty_graph();
     apply(
         &mut graph,
-        Edit::AddModel { name: name.to_owned(), primary_key: Some("id".to_owned()), order_by: None },
+        Edit::AddModel {
+            name: name.to_owned(),
+            primary_key: Some("id".to_owned()),
+            order_by: None,
+        },
     );
     graph
 }
@@ -60,16 +64,35 @@ fn suggestions_come_from_column_names_and_detected_kinds() {
 
 #[wasm_bindgen_test]
 fn suggestions_reuse_an_existing_identifier_of_the_same_kind_and_skip_mapped_columns() {
-    let shop = table("shop.csv", "id,e_mail,email_opt_in\n1,a@b.co,yes\n2,c@d.co,no\n");
+    let shop = table(
+        "shop.csv",
+        "id,e_mail,email_opt_in\n1,a@b.co,yes\n2,c@d.co,no\n",
+    );
     let summary = summarize("shop.csv", 10, &shop);
     let mut graph = graph_with_model("shop");
-    apply(&mut graph, Edit::AddIdentifier { name: "mail".into(), kind: IdentifierKind::Email });
+    apply(
+        &mut graph,
+        Edit::AddIdentifier {
+            name: "mail".into(),
+            kind: IdentifierKind::Email,
+        },
+    );
     let found = suggest(&graph, std::slice::from_ref(&summary));
     assert_eq!(found.len(), 1, "{found:?}");
-    assert_eq!((found[0].column.as_str(), found[0].identifier.as_str(), found[0].creates), ("e_mail", "mail", false));
+    assert_eq!(
+        (
+            found[0].column.as_str(),
+            found[0].identifier.as_str(),
+            found[0].creates
+        ),
+        ("e_mail", "mail", false)
+    );
     // Accepting it maps the column, and nothing is left to suggest.
     apply(&mut graph, found[0].edit());
-    assert_eq!(graph.models[0].identifiers["mail"], Columns::One("e_mail".into()));
+    assert_eq!(
+        graph.models[0].identifiers["mail"],
+        Columns::One("e_mail".into())
+    );
     assert!(suggest(&graph, &[summary]).is_empty());
 }
 
@@ -77,11 +100,17 @@ fn suggestions_reuse_an_existing_identifier_of_the_same_kind_and_skip_mapped_col
 fn a_name_hint_needs_values_that_fit() {
     // `email_opt_in` holds yes/no, not addresses.
     assert_eq!(guess("email_opt_in", ColumnKind::Text), None);
-    assert_eq!(guess("email", ColumnKind::Email).map(|g| g.1), Some("email"));
+    assert_eq!(
+        guess("email", ColumnKind::Email).map(|g| g.1),
+        Some("email")
+    );
     // `tel` must be a whole word: `hotel_code` is not a phone.
     assert_eq!(guess("hotel_code", ColumnKind::Id), None);
     assert_eq!(guess("tel", ColumnKind::Phone).map(|g| g.1), Some("phone"));
-    assert_eq!(guess("user_id", ColumnKind::Id).map(|g| g.0), Some(IdentifierKind::UserId));
+    assert_eq!(
+        guess("user_id", ColumnKind::Id).map(|g| g.0),
+        Some(IdentifierKind::UserId)
+    );
 }
 
 // ---- column profiling ----
@@ -100,19 +129,40 @@ fn columns_are_profiled_and_key_and_order_suggested() {
     assert_eq!(s.suggested_key.as_deref(), Some("user_id"));
     assert_eq!(s.suggested_order.as_deref(), Some("updated_at"));
     let email = &s.columns[2];
-    assert_eq!((email.filled, email.distinct, email.kind), (2, 2, ColumnKind::Email));
+    assert_eq!(
+        (email.filled, email.distinct, email.kind),
+        (2, 2, ColumnKind::Email)
+    );
     let city = &s.columns[4];
-    assert_eq!(city.top, vec![("Paris".to_owned(), 2), ("Lyon".to_owned(), 1)]);
+    assert_eq!(
+        city.top,
+        vec![("Paris".to_owned(), 2), ("Lyon".to_owned(), 1)]
+    );
     assert_eq!(s.preview.len(), 3);
 }
 
 #[wasm_bindgen_test]
 fn kinds_are_detected_from_values() {
-    assert_eq!(detect_kind("x", &["+33 6 12 34 56 78", "0612345678"], 2, 2), ColumnKind::Phone);
-    assert_eq!(detect_kind("dob", &["31/12/1990", "1/2/1985"], 2, 2), ColumnKind::Date);
-    assert_eq!(detect_kind("given", &["Ann", "Marie-Claire"], 2, 2), ColumnKind::Name);
-    assert_eq!(detect_kind("ref", &["A-1", "A-2", "A-3"], 3, 3), ColumnKind::Id);
-    assert_eq!(detect_kind("note", &["hello there", "hi"], 2, 2), ColumnKind::Text);
+    assert_eq!(
+        detect_kind("x", &["+33 6 12 34 56 78", "0612345678"], 2, 2),
+        ColumnKind::Phone
+    );
+    assert_eq!(
+        detect_kind("dob", &["31/12/1990", "1/2/1985"], 2, 2),
+        ColumnKind::Date
+    );
+    assert_eq!(
+        detect_kind("given", &["Ann", "Marie-Claire"], 2, 2),
+        ColumnKind::Name
+    );
+    assert_eq!(
+        detect_kind("ref", &["A-1", "A-2", "A-3"], 3, 3),
+        ColumnKind::Id
+    );
+    assert_eq!(
+        detect_kind("note", &["hello there", "hi"], 2, 2),
+        ColumnKind::Text
+    );
     assert_eq!(model_name("crm.csv"), "crm");
     assert_eq!(model_name("Shop Export (2).CSV"), "shop_export__2_");
 }
@@ -146,33 +196,94 @@ fn mapping_twice_makes_a_list_and_unmapping_undoes_it() {
     apply(&mut graph, map("email"));
     apply(&mut graph, map("email_2"));
     assert_eq!(graph.identifiers.len(), 1, "the identifier is created once");
-    assert_eq!(graph.identifiers[0].standardize, vec![spine_core::settings::Step::Email]);
-    assert_eq!(graph.models[0].identifiers["email"], Columns::Many(vec!["email".into(), "email_2".into()]));
-    apply(&mut graph, Edit::Unmap { model: "crm".into(), column: "email".into(), identifier: "email".into() });
-    assert_eq!(graph.models[0].identifiers["email"], Columns::One("email_2".into()));
+    assert_eq!(
+        graph.identifiers[0].standardize,
+        vec![spine_core::settings::Step::Email]
+    );
+    assert_eq!(
+        graph.models[0].identifiers["email"],
+        Columns::Many(vec!["email".into(), "email_2".into()])
+    );
+    apply(
+        &mut graph,
+        Edit::Unmap {
+            model: "crm".into(),
+            column: "email".into(),
+            identifier: "email".into(),
+        },
+    );
+    assert_eq!(
+        graph.models[0].identifiers["email"],
+        Columns::One("email_2".into())
+    );
 }
 
 #[wasm_bindgen_test]
 fn removing_an_identifier_removes_its_mappings_criteria_and_golden_field() {
     let mut graph = graph_with_model("crm");
-    apply(&mut graph, Edit::Map { model: "crm".into(), column: "mail".into(), identifier: "email".into(), kind: IdentifierKind::Email });
-    apply(&mut graph, Edit::AddIdentifier { name: "phone".into(), kind: IdentifierKind::Phone });
+    apply(
+        &mut graph,
+        Edit::Map {
+            model: "crm".into(),
+            column: "mail".into(),
+            identifier: "email".into(),
+            kind: IdentifierKind::Email,
+        },
+    );
+    apply(
+        &mut graph,
+        Edit::AddIdentifier {
+            name: "phone".into(),
+            kind: IdentifierKind::Phone,
+        },
+    );
     apply(&mut graph, Edit::AddRule { name: "r".into() });
-    apply(&mut graph, Edit::AddCriterion { rule: 0, identifier: "phone".into() });
-    apply(&mut graph, Edit::AddGoldenField { name: "email".into(), strategy: spine_core::settings::Strategy::MostFrequent });
-    apply(&mut graph, Edit::RemoveIdentifier { name: "email".into() });
+    apply(
+        &mut graph,
+        Edit::AddCriterion {
+            rule: 0,
+            identifier: "phone".into(),
+        },
+    );
+    apply(
+        &mut graph,
+        Edit::AddGoldenField {
+            name: "email".into(),
+            strategy: spine_core::settings::Strategy::MostFrequent,
+        },
+    );
+    apply(
+        &mut graph,
+        Edit::RemoveIdentifier {
+            name: "email".into(),
+        },
+    );
     assert!(graph.models[0].identifiers.is_empty());
     assert_eq!(graph.rules[0].criteria.len(), 1);
-    assert_eq!(graph.rules[0].criteria[0].identifiers, vec!["phone".to_owned()]);
+    assert_eq!(
+        graph.rules[0].criteria[0].identifiers,
+        vec!["phone".to_owned()]
+    );
     assert!(graph.golden.fields.is_empty());
 }
 
 #[wasm_bindgen_test]
 fn a_custom_threshold_is_kept_only_for_the_fuzzy_form() {
     let mut graph = graph_with_model("crm");
-    apply(&mut graph, Edit::AddIdentifier { name: "name".into(), kind: IdentifierKind::Name });
+    apply(
+        &mut graph,
+        Edit::AddIdentifier {
+            name: "name".into(),
+            kind: IdentifierKind::Name,
+        },
+    );
     apply(&mut graph, Edit::AddRule { name: "r".into() });
-    let set = |m, t| Edit::SetCriterionMatch { rule: 0, criterion: 0, match_type: m, threshold: t };
+    let set = |m, t| Edit::SetCriterionMatch {
+        rule: 0,
+        criterion: 0,
+        match_type: m,
+        threshold: t,
+    };
     apply(&mut graph, set(MatchType::Fuzzy, Some(0.8)));
     assert_eq!(graph.rules[0].criteria[0].threshold, Some(0.8));
     apply(&mut graph, set(MatchType::FuzzyMedium, Some(0.8)));
@@ -198,39 +309,70 @@ fn run(revision: u64, rows: &[(&str, &str, Option<&str>, &str)]) -> Membership {
 
 #[wasm_bindgen_test]
 fn what_if_finds_merges_splits_and_status_changes_in_a_fixed_order() {
-    let before = run(1, &[
-        ("crm", "1", Some("dm_a"), "matched"),
-        ("shop", "9", Some("dm_a"), "matched"),
-        ("crm", "2", Some("dm_b"), "unique"),
-        ("crm", "3", Some("dm_c"), "matched"),
-        ("app", "7", Some("dm_c"), "matched"),
-        ("crm", "4", Some("dm_d"), "unique"),
-        ("crm", "5", None, "missing"),
-    ]);
-    let after = run(2, &[
-        // dm_a and dm_b merged into dm_x.
-        ("crm", "1", Some("dm_x"), "matched"),
-        ("shop", "9", Some("dm_x"), "matched"),
-        ("crm", "2", Some("dm_x"), "matched"),
-        // dm_c split in two.
-        ("crm", "3", Some("dm_c"), "unique"),
-        ("app", "7", Some("dm_y"), "unique"),
-        // Unchanged.
-        ("crm", "4", Some("dm_d"), "unique"),
-        ("crm", "5", None, "missing"),
-    ]);
+    let before = run(
+        1,
+        &[
+            ("crm", "1", Some("dm_a"), "matched"),
+            ("shop", "9", Some("dm_a"), "matched"),
+            ("crm", "2", Some("dm_b"), "unique"),
+            ("crm", "3", Some("dm_c"), "matched"),
+            ("app", "7", Some("dm_c"), "matched"),
+            ("crm", "4", Some("dm_d"), "unique"),
+            ("crm", "5", None, "missing"),
+        ],
+    );
+    let after = run(
+        2,
+        &[
+            // dm_a and dm_b merged into dm_x.
+            ("crm", "1", Some("dm_x"), "matched"),
+            ("shop", "9", Some("dm_x"), "matched"),
+            ("crm", "2", Some("dm_x"), "matched"),
+            // dm_c split in two.
+            ("crm", "3", Some("dm_c"), "unique"),
+            ("app", "7", Some("dm_y"), "unique"),
+            // Unchanged.
+            ("crm", "4", Some("dm_d"), "unique"),
+            ("crm", "5", None, "missing"),
+        ],
+    );
     let c = compare(&before, &after);
     assert_eq!(
-        (c.summary.profiles_before, c.summary.profiles_after, c.summary.merged, c.summary.split, c.summary.unchanged),
+        (
+            c.summary.profiles_before,
+            c.summary.profiles_after,
+            c.summary.merged,
+            c.summary.split,
+            c.summary.unchanged
+        ),
         (4, 4, 1, 1, 1)
     );
-    assert_eq!(c.merged, vec![ChangeItem::Merged { id: "dm_x".into(), records: 3, from: vec!["dm_a".into(), "dm_b".into()] }]);
-    assert_eq!(c.split, vec![ChangeItem::Split { id: "dm_c".into(), records: 2, into: vec!["dm_c".into(), "dm_y".into()] }]);
+    assert_eq!(
+        c.merged,
+        vec![ChangeItem::Merged {
+            id: "dm_x".into(),
+            records: 3,
+            from: vec!["dm_a".into(), "dm_b".into()]
+        }]
+    );
+    assert_eq!(
+        c.split,
+        vec![ChangeItem::Split {
+            id: "dm_c".into(),
+            records: 2,
+            into: vec!["dm_c".into(), "dm_y".into()]
+        }]
+    );
     let status: Vec<(String, String, String)> = c
         .status
         .iter()
         .map(|item| match item {
-            ChangeItem::Status { model, key, before, after } => (format!("{model}/{key}"), before.clone(), after.clone()),
+            ChangeItem::Status {
+                model,
+                key,
+                before,
+                after,
+            } => (format!("{model}/{key}"), before.clone(), after.clone()),
             other => panic!("{other:?}"),
         })
         .collect();
@@ -252,10 +394,32 @@ fn what_if_finds_merges_splits_and_status_changes_in_a_fixed_order() {
 fn what_if_of_identical_runs_changes_nothing_and_a_new_file_shows_as_absent() {
     let one = run(1, &[("crm", "1", Some("dm_a"), "unique")]);
     let same = compare(&one, &one);
-    assert_eq!((same.summary.merged, same.summary.split, same.summary.status_changed, same.summary.unchanged), (0, 0, 0, 1));
-    let more = run(2, &[("crm", "1", Some("dm_a"), "unique"), ("shop", "1", Some("dm_b"), "unique")]);
+    assert_eq!(
+        (
+            same.summary.merged,
+            same.summary.split,
+            same.summary.status_changed,
+            same.summary.unchanged
+        ),
+        (0, 0, 0, 1)
+    );
+    let more = run(
+        2,
+        &[
+            ("crm", "1", Some("dm_a"), "unique"),
+            ("shop", "1", Some("dm_b"), "unique"),
+        ],
+    );
     let added = compare(&one, &more);
-    assert_eq!(added.status, vec![ChangeItem::Status { model: "shop".into(), key: "1".into(), before: "absent".into(), after: "unique".into() }]);
+    assert_eq!(
+        added.status,
+        vec![ChangeItem::Status {
+            model: "shop".into(),
+            key: "1".into(),
+            before: "absent".into(),
+            after: "unique".into()
+        }]
+    );
 }
 
 // ---- spreadsheet-safe CSV ----
@@ -279,18 +443,35 @@ fn formula_cells_are_neutralised_and_nothing_else_changes() {
 // ---- a profile's growth ----
 
 fn edge(a: usize, b: usize, stage: usize, accepted: bool) -> GrowthEdge {
-    GrowthEdge { a, b, stage, accepted, rule: String::new(), scores: String::new() }
+    GrowthEdge {
+        a,
+        b,
+        stage,
+        accepted,
+        rule: String::new(),
+        scores: String::new(),
+    }
 }
 
 #[wasm_bindgen_test]
 fn components_follow_the_stages_and_ignore_refused_pairs() {
-    let edges = [edge(0, 1, 1, true), edge(2, 3, 2, true), edge(1, 3, 2, false), edge(3, 0, 3, true)];
+    let edges = [
+        edge(0, 1, 1, true),
+        edge(2, 3, 2, true),
+        edge(1, 3, 2, false),
+        edge(3, 0, 3, true),
+    ];
     assert_eq!(components(4, &edges, 0), vec![0, 1, 2, 3]);
     assert_eq!(components(4, &edges, 1), vec![0, 0, 2, 3]);
     assert_eq!(components(4, &edges, 2), vec![0, 0, 2, 2]);
     assert_eq!(components(4, &edges, 3), vec![0, 0, 0, 0]);
     let places = positions(&components(4, &edges, 3), 600.0, 400.0);
-    assert!(places.iter().all(|(x, y)| (0.0..=600.0).contains(x) && (0.0..=400.0).contains(y)));
-    let distinct: std::collections::BTreeSet<(i64, i64)> = places.iter().map(|(x, y)| (*x as i64, *y as i64)).collect();
+    assert!(
+        places
+            .iter()
+            .all(|(x, y)| (0.0..=600.0).contains(x) && (0.0..=400.0).contains(y))
+    );
+    let distinct: std::collections::BTreeSet<(i64, i64)> =
+        places.iter().map(|(x, y)| (*x as i64, *y as i64)).collect();
     assert_eq!(distinct.len(), 4, "the members of one ring do not overlap");
 }

@@ -37,7 +37,8 @@ fn graph_with(rules: &str, guardrails: &str) -> String {
     )
 }
 
-const BY_EMAIL: &str = r#"[{"name": "same_email", "criteria": [{"identifiers": ["email"], "match": "exact"}]}]"#;
+const BY_EMAIL: &str =
+    r#"[{"name": "same_email", "criteria": [{"identifiers": ["email"], "match": "exact"}]}]"#;
 
 fn ask(session: &mut Session, request: Request) -> Vec<Response> {
     let mut out = Vec::new();
@@ -54,22 +55,57 @@ fn one(session: &mut Session, request: Request) -> Response {
 
 fn load(session: &mut Session) {
     let files = vec![
-        CsvFile { name: "crm.csv".into(), bytes: CRM.as_bytes().to_vec() },
-        CsvFile { name: "shop.csv".into(), bytes: SHOP.as_bytes().to_vec() },
-        CsvFile { name: "broken.csv".into(), bytes: b"id,email\n1,\"x\n".to_vec() },
+        CsvFile {
+            name: "crm.csv".into(),
+            bytes: CRM.as_bytes().to_vec(),
+        },
+        CsvFile {
+            name: "shop.csv".into(),
+            bytes: SHOP.as_bytes().to_vec(),
+        },
+        CsvFile {
+            name: "broken.csv".into(),
+            bytes: b"id,email\n1,\"x\n".to_vec(),
+        },
     ];
-    let Response::Loaded { files, errors, fresh, .. } = one(session, Request::Load { files, fresh: true }) else {
+    let Response::Loaded {
+        files,
+        errors,
+        fresh,
+        ..
+    } = one(session, Request::Load { files, fresh: true })
+    else {
         panic!("expected Loaded")
     };
     assert!(fresh);
-    assert_eq!(files.iter().map(|f| f.model.as_str()).collect::<Vec<_>>(), ["crm", "shop"]);
+    assert_eq!(
+        files.iter().map(|f| f.model.as_str()).collect::<Vec<_>>(),
+        ["crm", "shop"]
+    );
     assert_eq!(errors.len(), 1);
-    assert!(errors[0].starts_with("broken.csv: line 2, column 2"), "{}", errors[0]);
+    assert!(
+        errors[0].starts_with("broken.csv: line 2, column 2"),
+        "{}",
+        errors[0]
+    );
 }
 
-fn run(session: &mut Session, revision: u64, graph_json: String) -> spine_web::protocol::RunSummary {
-    let responses = ask(session, Request::Run { revision, graph_json });
-    assert!(matches!(responses[0], Response::Progress(_)), "progress comes first");
+fn run(
+    session: &mut Session,
+    revision: u64,
+    graph_json: String,
+) -> spine_web::protocol::RunSummary {
+    let responses = ask(
+        session,
+        Request::Run {
+            revision,
+            graph_json,
+        },
+    );
+    assert!(
+        matches!(responses[0], Response::Progress(_)),
+        "progress comes first"
+    );
     match responses.last() {
         Some(Response::Done(summary)) => (**summary).clone(),
         other => panic!("expected Done, got {other:?}"),
@@ -81,13 +117,29 @@ fn a_graph_is_checked_against_the_loaded_columns() {
     let mut session = Session::default();
     load(&mut session);
     let broken = graph(BY_EMAIL).replace("\"mail\"", "\"e-mail\"");
-    let Response::Validated { revision, problems } = one(&mut session, Request::Validate { revision: 7, graph_json: broken }) else {
+    let Response::Validated { revision, problems } = one(
+        &mut session,
+        Request::Validate {
+            revision: 7,
+            graph_json: broken,
+        },
+    ) else {
         panic!("expected Validated")
     };
     assert_eq!(revision, 7);
     assert_eq!(problems.len(), 1, "{problems:?}");
-    assert!(problems[0].path.starts_with("models[1].identifiers.email"), "{problems:?}");
-    let Response::Failed { problems, .. } = ask(&mut session, Request::Run { revision: 7, graph_json: graph(BY_EMAIL).replace("\"mail\"", "\"e-mail\"") }).remove(0) else {
+    assert!(
+        problems[0].path.starts_with("models[1].identifiers.email"),
+        "{problems:?}"
+    );
+    let Response::Failed { problems, .. } = ask(
+        &mut session,
+        Request::Run {
+            revision: 7,
+            graph_json: graph(BY_EMAIL).replace("\"mail\"", "\"e-mail\""),
+        },
+    )
+    .remove(0) else {
         panic!("an invalid graph does not run")
     };
     assert_eq!(problems.len(), 1);
@@ -99,60 +151,171 @@ fn a_run_answers_pages_profiles_tables_and_what_if() {
     load(&mut session);
     let summary = run(&mut session, 1, graph(BY_EMAIL));
     // ann (crm c1 + shop s1) and bob (crm c2 + shop s3) match; dan and eve stay alone; cleo has no email.
-    assert_eq!((summary.totals.records, summary.totals.matched, summary.totals.unique, summary.totals.missing), (7, 4, 2, 1));
+    assert_eq!(
+        (
+            summary.totals.records,
+            summary.totals.matched,
+            summary.totals.unique,
+            summary.totals.missing
+        ),
+        (7, 4, 2, 1)
+    );
     assert_eq!(summary.stages.len(), 1);
     assert_eq!(summary.initial_profiles, 6);
-    assert!(summary.what_if.is_none(), "the first run has nothing to compare with");
+    assert!(
+        summary.what_if.is_none(),
+        "the first run has nothing to compare with"
+    );
 
-    let Response::ProfilesPage(page) = one(&mut session, Request::ProfilesPage { search: "ROBERT".into(), page: 0 }) else {
+    let Response::ProfilesPage(page) = one(
+        &mut session,
+        Request::ProfilesPage {
+            search: "ROBERT".into(),
+            page: 0,
+        },
+    ) else {
         panic!("expected a page")
     };
     assert_eq!(page.total, 1);
     assert_eq!(page.fields, ["first_name", "email"]);
     let bob = &page.rows[0];
     assert_eq!((bob.records, bob.models), (2, 2));
-    assert_eq!(bob.values, ["Robert", "bob@example.com"], "last_non_null picks the latest update");
+    assert_eq!(
+        bob.values,
+        ["Robert", "bob@example.com"],
+        "last_non_null picks the latest update"
+    );
 
-    let Response::Profile(detail) = one(&mut session, Request::Profile { id: bob.id.clone() }) else {
+    let Response::Profile(detail) = one(&mut session, Request::Profile { id: bob.id.clone() })
+    else {
         panic!("expected a profile")
     };
     assert_eq!(detail.golden[0].model, "shop");
     assert_eq!(detail.golden[0].key, "s3");
     let shop = detail.records.iter().find(|r| r.model == "shop").unwrap();
     let given = shop.cells.iter().find(|c| c.column == "given").unwrap();
-    assert_eq!((given.value.as_str(), given.golden.clone()), ("Robert", vec!["first_name".to_owned()]));
+    assert_eq!(
+        (given.value.as_str(), given.golden.clone()),
+        ("Robert", vec!["first_name".to_owned()])
+    );
     assert_eq!(detail.pairs.len(), 1);
     assert_eq!(detail.pairs[0].decision, "accepted");
     assert_eq!(detail.pairs[0].scores, "email=1.0000");
 
-    let Response::Table { csv, .. } = one(&mut session, Request::Table { name: "identity_lookup".into() }) else {
+    let Response::Table { csv, .. } = one(
+        &mut session,
+        Request::Table {
+            name: "identity_lookup".into(),
+        },
+    ) else {
         panic!("expected a table")
     };
-    assert!(csv.contains("'=cmd@evil.com"), "formula cells are neutralised: {csv}");
+    assert!(
+        csv.contains("'=cmd@evil.com"),
+        "formula cells are neutralised: {csv}"
+    );
     assert!(!csv.contains(",=cmd"), "{csv}");
 
     // Profiles of one record at most: both merges are refused, so both profiles split.
-    let summary = run(&mut session, 2, graph_with(BY_EMAIL, r#"{"max_profile_size": 1}"#));
-    let what_if = summary.what_if.expect("a second run is compared with the first");
-    assert_eq!((what_if.before_revision, what_if.merged, what_if.split, what_if.status_changed), (1, 0, 2, 4));
-    let Response::WhatIf(page) = one(&mut session, Request::WhatIf { list: ChangeList::Split, page: 0 }) else {
+    let summary = run(
+        &mut session,
+        2,
+        graph_with(BY_EMAIL, r#"{"max_profile_size": 1}"#),
+    );
+    let what_if = summary
+        .what_if
+        .expect("a second run is compared with the first");
+    assert_eq!(
+        (
+            what_if.before_revision,
+            what_if.merged,
+            what_if.split,
+            what_if.status_changed
+        ),
+        (1, 0, 2, 4)
+    );
+    let Response::WhatIf(page) = one(
+        &mut session,
+        Request::WhatIf {
+            list: ChangeList::Split,
+            page: 0,
+        },
+    ) else {
         panic!("expected a what-if page")
     };
     assert_eq!(page.total, 2);
-    assert!(matches!(&page.items[0], ChangeItem::Split { records: 2, .. }));
+    assert!(matches!(
+        &page.items[0],
+        ChangeItem::Split { records: 2, .. }
+    ));
 }
 
 #[wasm_bindgen_test]
 fn queries_before_a_run_say_so_and_the_demo_loads() {
     let mut session = Session::default();
     assert_eq!(one(&mut session, Request::Review), Response::NoRun);
-    let Response::Loaded { files, errors, demo_graph, .. } =
-        one(&mut session, Request::LoadDemo { only: Some(vec!["crm.csv".into(), "web_events.csv".into()]), fresh: true })
+    let Response::Loaded {
+        files,
+        errors,
+        demo_graph,
+        ..
+    } = one(
+        &mut session,
+        Request::LoadDemo {
+            only: Some(vec!["crm.csv".into(), "web_events.csv".into()]),
+            fresh: true,
+        },
+    )
     else {
         panic!("expected Loaded")
     };
     assert!(errors.is_empty(), "{errors:?}");
-    assert_eq!(files.iter().map(|f| f.file.as_str()).collect::<Vec<_>>(), ["crm.csv", "web_events.csv"]);
+    assert_eq!(
+        files.iter().map(|f| f.file.as_str()).collect::<Vec<_>>(),
+        ["crm.csv", "web_events.csv"]
+    );
     assert_eq!(files[0].suggested_key.as_deref(), Some("contact_id"));
     assert!(demo_graph.is_some_and(|g| g.contains("\"same_customer_id\"")));
+}
+
+#[wasm_bindgen_test]
+fn an_imported_graph_is_read_with_the_place_of_each_problem() {
+    let mut session = Session::default();
+    let bad = r#"{"version": 1, "models": [{"name": "crm", "primry_key": "id"}]}"#;
+    let Response::Parsed { file, problems } = one(
+        &mut session,
+        Request::Parse {
+            file: "g.json".into(),
+            json: bad.into(),
+        },
+    ) else {
+        panic!("expected Parsed")
+    };
+    assert_eq!(file, "g.json");
+    assert_eq!(problems.len(), 1);
+    assert!(problems[0].path.starts_with("models[0]"), "{problems:?}");
+    assert!(problems[0].message.contains("primry_key"), "{problems:?}");
+    let Response::Parsed { problems, .. } = one(
+        &mut session,
+        Request::Parse {
+            file: "g.json".into(),
+            json: graph(BY_EMAIL),
+        },
+    ) else {
+        panic!("expected Parsed")
+    };
+    assert!(problems.is_empty(), "{problems:?}");
+    let Response::Parsed { problems, .. } = one(
+        &mut session,
+        Request::Parse {
+            file: "g.json".into(),
+            json: "{ not json".into(),
+        },
+    ) else {
+        panic!("expected Parsed")
+    };
+    assert!(
+        problems[0].message.contains("line 1, column"),
+        "{problems:?}"
+    );
 }

@@ -9,9 +9,13 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 /// Colours of models, in graph order.
-pub const MODEL_COLOURS: [&str; 8] = ["#3b5bdb", "#e8590c", "#2b8a3e", "#ae3ec9", "#0c8599", "#c2255c", "#5f3dc4", "#868e96"];
+pub const MODEL_COLOURS: [&str; 8] = [
+    "#3b5bdb", "#e8590c", "#2b8a3e", "#ae3ec9", "#0c8599", "#c2255c", "#5f3dc4", "#868e96",
+];
 /// Colours of rules, in priority order.
-pub const RULE_COLOURS: [&str; 8] = ["#1864ab", "#d9480f", "#087f5b", "#862e9c", "#a61e4d", "#364fc7", "#5c940d", "#495057"];
+pub const RULE_COLOURS: [&str; 8] = [
+    "#1864ab", "#d9480f", "#087f5b", "#862e9c", "#a61e4d", "#364fc7", "#5c940d", "#495057",
+];
 
 const W: f64 = 620.0;
 /// Profiles up to this many drawn records get their keys written.
@@ -61,7 +65,13 @@ pub fn ClusterView(props: &ClusterViewProps) -> Html {
     if let Some(watched) = &props.watched
         && choices.iter().all(|(id, _)| id != watched)
     {
-        choices.insert(0, (watched.clone(), props.detail.as_ref().map_or(0, |d| d.records.len() as u64)));
+        choices.insert(
+            0,
+            (
+                watched.clone(),
+                props.detail.as_ref().map_or(0, |d| d.records.len() as u64),
+            ),
+        );
     }
     let controls = html! {
         <div class="player row">
@@ -89,8 +99,20 @@ pub fn ClusterView(props: &ClusterViewProps) -> Html {
     let grown = growth(detail);
     let labels = components(grown.nodes.len(), &grown.edges, props.stage);
     let places = positions(&labels, W, H);
-    let model_index = |model: &str| props.models.iter().position(|m| m == model).unwrap_or_default();
-    let rule_index = |rule: &str| detail.rules.iter().position(|r| r == rule).unwrap_or_default();
+    let model_index = |model: &str| {
+        props
+            .models
+            .iter()
+            .position(|m| m == model)
+            .unwrap_or_default()
+    };
+    let rule_index = |rule: &str| {
+        detail
+            .rules
+            .iter()
+            .position(|r| r == rule)
+            .unwrap_or_default()
+    };
     let joined = |node: usize| labels.iter().filter(|&&l| l == labels[node]).count() > 1;
     let edges = grown.edges.iter().filter(|e| e.stage <= props.stage).map(|e| {
         let ((x1, y1), (x2, y2)) = (places[e.a], places[e.b]);
@@ -114,8 +136,16 @@ pub fn ClusterView(props: &ClusterViewProps) -> Html {
             </g>
         }
     });
-    let outside = grown.refused_outside.iter().take(props.stage + 1).sum::<usize>();
-    let models_here: Vec<&String> = props.models.iter().filter(|m| grown.nodes.iter().any(|(n, _)| n == *m)).collect();
+    let outside = grown
+        .refused_outside
+        .iter()
+        .take(props.stage + 1)
+        .sum::<usize>();
+    let models_here: Vec<&String> = props
+        .models
+        .iter()
+        .filter(|m| grown.nodes.iter().any(|(n, _)| n == *m))
+        .collect();
     let groups = {
         let mut l = labels.clone();
         l.sort_unstable();

@@ -49,7 +49,13 @@ pub fn upload(studio: &Studio, files: Vec<web_sys::File>, rename: Option<String>
 }
 
 /// The names of the demo set's files.
-const DEMO_FILES: [&str; 5] = ["crm.csv", "shop.csv", "app.csv", "support.csv", "web_events.csv"];
+const DEMO_FILES: [&str; 5] = [
+    "crm.csv",
+    "shop.csv",
+    "app.csv",
+    "support.csv",
+    "web_events.csv",
+];
 
 #[component]
 pub fn DataScreen() -> Html {
@@ -89,7 +95,9 @@ pub fn DataScreen() -> Html {
     };
     let on_replace = {
         let studio = studio.clone();
-        Callback::from(move |(name, file): (String, web_sys::File)| upload(&studio, vec![file], Some(name)))
+        Callback::from(move |(name, file): (String, web_sys::File)| {
+            upload(&studio, vec![file], Some(name))
+        })
     };
     let to_graph = {
         let studio = studio.clone();

@@ -36,45 +36,93 @@ fn describe(table: &str) -> &'static str {
 pub fn ExportScreen() -> Html {
     let studio = use_studio();
     let state = &studio.state;
-    let import_problems = use_state(Vec::<Problem>::new);
     let copied = use_state(|| None::<bool>);
     let json = serde_json::to_string_pretty(&*state.graph).unwrap_or_default();
     let on_download = {
-        let name = if state.graph.name.trim().is_empty() { "identity_graph".to_owned() } else { state.graph.name.replace(|c: char| !c.is_alphanumeric() && c != '_' && c != '-', "_") };
-        Callback::from(move |json: String| download(&format!("{name}.json"), &json, "application/json"))
+        let name = if state.graph.name.trim().is_empty() {
+            "identity_graph".to_owned()
+        } else {
+            state
+                .graph
+                .name
+                .replace(|c: char| !c.is_alphanumeric() && c != '_' && c != '-', "_")
+        };
+        Callback::from(move |json: String| {
+            download(&format!("{name}.json"), &json, "application/json")
+        })
     };
     let on_copy = {
         let copied = copied.clone();
         Callback::from(move |json: String| {
             let copied = copied.clone();
-            wasm_bindgen_futures::spawn_local(async move { copied.set(Some(copy_text(&json).await)) });
+            wasm_bindgen_futures::spawn_local(
+                async move { copied.set(Some(copy_text(&json).await)) },
+            );
         })
     };
+    let pending = use_state(|| None::<String>);
     let on_import = {
-        let (studio, import_problems) = (studio.clone(), import_problems.clone());
+        let (studio, pending) = (studio.clone(), pending.clone());
         Callback::from(move |event: Event| {
             let input: HtmlInputElement = event.target_unchecked_into();
             let Some(file) = input.files().and_then(|list| list.get(0)) else {
                 return;
             };
             input.set_value("");
-            let (studio, import_problems) = (studio.clone(), import_problems.clone());
+            let (studio, pending) = (studio.clone(), pending.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                let text = JsFuture::from(file.text()).await.ok().and_then(|v| v.as_string()).unwrap_or_default();
-                match spine_core::validate::parse_graph(&text) {
-                    Ok(graph) => {
-                        import_problems.set(Vec::new());
-                        studio.dispatch(Action::Edit(Edit::Replace(Box::new(graph))));
-                        studio.dispatch(Action::Notice(Some(format!("Imported the identity graph from {}.", file.name()))));
-                    }
-                    Err(problems) => import_problems.set(
-                        problems.into_iter().map(|d| Problem { path: d.path, message: format!("{}: {}", file.name(), d.message) }).collect(),
-                    ),
-                }
+                let json = JsFuture::from(file.text())
+                    .await
+                    .ok()
+                    .and_then(|v| v.as_string())
+                    .unwrap_or_default();
+                // The worker reads it first, so its problems come with their JSON paths.
+                pending.set(Some(json.clone()));
+                studio.send.emit(Request::Parse {
+                    file: file.name(),
+                    json,
+                });
             });
         })
     };
-    let tables = state.summary.as_ref().map(|s| s.tables.clone()).unwrap_or_default();
+    // Once the worker has read the file without a problem, it replaces the graph.
+    {
+        let (studio, pending) = (studio.clone(), pending.clone());
+        let outcome = state.import.clone();
+        use_effect_with(outcome, move |outcome| {
+            if let (Some(import), Some(json)) = (outcome, (*pending).clone()) {
+                pending.set(None);
+                match serde_json::from_str(&json) {
+                    Ok(graph) if import.problems.is_empty() => {
+                        studio.dispatch(Action::Edit(Edit::Replace(Box::new(graph))));
+                        studio.dispatch(Action::Notice(Some(format!(
+                            "Imported the identity graph from {}.",
+                            import.file
+                        ))));
+                    }
+                    _ => {}
+                }
+            }
+        });
+    }
+    let import_problems: Vec<Problem> = state
+        .import
+        .as_ref()
+        .map(|i| {
+            i.problems
+                .iter()
+                .map(|p| Problem {
+                    path: p.path.clone(),
+                    message: format!("{}: {}", i.file, p.message),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let tables = state
+        .summary
+        .as_ref()
+        .map(|s| s.tables.clone())
+        .unwrap_or_default();
     let get_table = |name: String| {
         let studio = studio.clone();
         Callback::from(move |_: MouseEvent| studio.send.emit(Request::Table { name: name.clone() }))
@@ -103,7 +151,7 @@ pub fn ExportScreen() -> Html {
                 if !import_problems.is_empty() {
                     <div id="import-errors" class="errors" role="alert">
                         <p>{ "The file was not imported:" }</p>
-                        <ProblemList problems={(*import_problems).clone()} />
+                        <ProblemList problems={import_problems.clone()} />
                     </div>
                 }
             </div>

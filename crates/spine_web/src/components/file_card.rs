@@ -1,9 +1,9 @@
 //! One loaded file: its model settings (primary key, order field, priority), a profile of every column and a
 //! preview of the first rows. Cell text is always shown as text.
 
+use crate::components::problem_list::ProblemList;
 use crate::graph_edit::Edit;
 use crate::protocol::{ColumnKind, FileSummary, Problem};
-use crate::components::problem_list::ProblemList;
 use spine_core::options::Model;
 use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -45,7 +45,7 @@ pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);

@@ -11,7 +11,10 @@ use yew::prelude::*;
 
 /// Every strategy with a sentence for people.
 pub const STRATEGIES: [(Strategy, &str); 8] = [
-    (Strategy::LastNonNull, "the most recently updated record's value"),
+    (
+        Strategy::LastNonNull,
+        "the most recently updated record's value",
+    ),
     (Strategy::FirstNonNull, "the oldest record's value"),
     (Strategy::MostFrequent, "the value most records hold"),
     (Strategy::ModelPriority, "the most trusted source's value"),
@@ -37,14 +40,20 @@ pub fn GoldenEditor(props: &GoldenEditorProps) -> Html {
         Callback::from(move |_: MouseEvent| on_edit.emit(edit.clone()))
     };
     let used: Vec<&String> = graph.golden.fields.iter().map(|f| &f.name).collect();
-    let candidates: Vec<String> = golden_candidates(graph).into_iter().filter(|c| !used.contains(&c)).collect();
+    let candidates: Vec<String> = golden_candidates(graph)
+        .into_iter()
+        .filter(|c| !used.contains(&c))
+        .collect();
     let add = {
         let (on_edit, new_field) = (props.on_edit.clone(), new_field.clone());
         Callback::from(move |_: MouseEvent| {
             if let Some(select) = new_field.cast::<HtmlSelectElement>() {
                 let name = select.value();
                 if !name.is_empty() {
-                    on_edit.emit(Edit::AddGoldenField { name, strategy: Strategy::LastNonNull });
+                    on_edit.emit(Edit::AddGoldenField {
+                        name,
+                        strategy: Strategy::LastNonNull,
+                    });
                 }
             }
         })

@@ -20,10 +20,20 @@ use yew::prelude::*;
 pub enum Selection {
     #[default]
     None,
-    Column { model: String, column: String },
+    Column {
+        model: String,
+        column: String,
+    },
     Identifier(String),
-    Mapping { model: String, column: String, identifier: String },
-    Criterion { rule: usize, criterion: usize },
+    Mapping {
+        model: String,
+        column: String,
+        identifier: String,
+    },
+    Criterion {
+        rule: usize,
+        criterion: usize,
+    },
 }
 
 #[derive(Properties, PartialEq)]
@@ -73,7 +83,10 @@ fn warning(x: f64, y: f64, problems: &[&Problem]) -> Html {
     if problems.is_empty() {
         return Html::default();
     }
-    let text: Vec<String> = problems.iter().map(|p| format!("{}: {}", p.path, p.message)).collect();
+    let text: Vec<String> = problems
+        .iter()
+        .map(|p| format!("{}: {}", p.path, p.message))
+        .collect();
     html! {
         <g class="warn" transform={format!("translate({x:.1},{y:.1})")}>
             <title>{ text.join("\n") }</title>
@@ -97,9 +110,16 @@ pub fn GraphCanvas(props: &GraphCanvasProps) -> Html {
     // Mapping edges, and suggested ones dashed.
     let mut edges = Vec::new();
     for model in &graph.models {
-        let index = graph.models.iter().position(|m| m.name == model.name).unwrap_or_default();
+        let index = graph
+            .models
+            .iter()
+            .position(|m| m.name == model.name)
+            .unwrap_or_default();
         for (identifier, column) in mappings(model) {
-            let (Some(y1), Some(y2)) = (layout.column_y(&model.name, &column), layout.identifier_y(&identifier)) else {
+            let (Some(y1), Some(y2)) = (
+                layout.column_y(&model.name, &column),
+                layout.identifier_y(&identifier),
+            ) else {
                 continue;
             };
             let target = Selection::Mapping {
@@ -108,13 +128,24 @@ pub fn GraphCanvas(props: &GraphCanvasProps) -> Html {
                 identifier: identifier.clone(),
             };
             let selected = *selection == target;
-            let bad = !problems_under(&props.problems, &format!("models[{index}].identifiers.{identifier}")).is_empty();
+            let bad = !problems_under(
+                &props.problems,
+                &format!("models[{index}].identifiers.{identifier}"),
+            )
+            .is_empty();
             let remove = {
                 let on_edit = props.on_edit.clone();
-                let edit = Edit::Unmap { model: model.name.clone(), column: column.clone(), identifier: identifier.clone() };
+                let edit = Edit::Unmap {
+                    model: model.name.clone(),
+                    column: column.clone(),
+                    identifier: identifier.clone(),
+                };
                 Callback::from(move |()| on_edit.emit(edit.clone()))
             };
-            let label = format!("mapping: {}.{} to identifier {}", model.name, column, identifier);
+            let label = format!(
+                "mapping: {}.{} to identifier {}",
+                model.name, column, identifier
+            );
             edges.push(html! {
                 <path class={classes!("edge", "mapping", selected.then_some("selected"), bad.then_some("bad"))}
                     d={curve(MODEL_X + MODEL_W, y1, IDENT_X, y2)} tabindex="0" role="button"
@@ -145,16 +176,25 @@ pub fn GraphCanvas(props: &GraphCanvasProps) -> Html {
                 let Some(y1) = layout.identifier_y(identifier) else {
                     continue;
                 };
-                let target = Selection::Criterion { rule: rule.index, criterion: row.index };
+                let target = Selection::Criterion {
+                    rule: rule.index,
+                    criterion: row.index,
+                };
                 let selected = *selection == target;
                 let remove = {
                     let on_edit = props.on_edit.clone();
-                    let edit = Edit::RemoveCriterion { rule: rule.index, criterion: row.index };
+                    let edit = Edit::RemoveCriterion {
+                        rule: rule.index,
+                        criterion: row.index,
+                    };
                     Callback::from(move |()| on_edit.emit(edit.clone()))
                 };
                 let (x1, x2) = (IDENT_X + IDENT_W, RULE_X);
                 let (lx, ly) = ((x1 + x2) / 2.0, (y1 + row.y) / 2.0);
-                let label = format!("criterion of rule {}: {} {}", rule.name, identifier, row.label);
+                let label = format!(
+                    "criterion of rule {}: {} {}",
+                    rule.name, identifier, row.label
+                );
                 criteria.push(html! {
                     <g class={classes!("criterion-edge", selected.then_some("selected"), (!row.exact).then_some("fuzzy"))}>
                         <path class="edge criterion" d={curve(x1, y1, x2, row.y)} tabindex="0" role="button"

@@ -17,7 +17,7 @@ pub fn GraphScreen() -> Html {
     let studio = use_studio();
     let state = &studio.state;
     let selection = use_state(Selection::default);
-    let files = Rc::new(state.files.clone());
+    let files = state.files.clone();
     let suggestions = {
         let graph = state.graph.clone();
         let files = files.clone();
@@ -27,13 +27,21 @@ pub fn GraphScreen() -> Html {
         let graph = state.graph.clone();
         let files = files.clone();
         let suggestions = suggestions.clone();
-        use_memo((graph, files, suggestions), |(graph, files, suggestions)| {
-            let columns: BTreeMap<String, Vec<_>> = files
-                .iter()
-                .map(|f| (f.model.clone(), f.columns.iter().map(|c| (c.name.clone(), c.kind)).collect()))
-                .collect();
-            layout(graph, &columns, suggestions)
-        })
+        use_memo(
+            (graph, files, suggestions),
+            |(graph, files, suggestions)| {
+                let columns: BTreeMap<String, Vec<_>> = files
+                    .iter()
+                    .map(|f| {
+                        (
+                            f.model.clone(),
+                            f.columns.iter().map(|c| (c.name.clone(), c.kind)).collect(),
+                        )
+                    })
+                    .collect();
+                layout(graph, &columns, suggestions)
+            },
+        )
     };
     let problems = state.current_problems().cloned().unwrap_or_default();
     let on_select = {
@@ -48,7 +56,9 @@ pub fn GraphScreen() -> Html {
     };
     let status = match state.current_problems() {
         None => html! { <span class="badge">{ "checking…" }</span> },
-        Some(p) if p.is_empty() => html! { <span id="graph-valid" class="badge ok">{ "valid" }</span> },
+        Some(p) if p.is_empty() => {
+            html! { <span id="graph-valid" class="badge ok">{ "valid" }</span> }
+        }
         Some(p) => html! { <span class="badge bad">{ format!("{} problem(s)", p.len()) }</span> },
     };
     let onkeydown = {

@@ -52,8 +52,15 @@ pub fn GuardrailsEditor(props: &GuardrailsEditorProps) -> Html {
         })
     };
     let guardrails = &props.guardrails;
-    let mut problems: Vec<Problem> = problems_under(&props.problems, "guardrails").into_iter().cloned().collect();
-    problems.extend(problems_under(&props.problems, "fuzzy").into_iter().cloned());
+    let mut problems: Vec<Problem> = problems_under(&props.problems, "guardrails")
+        .into_iter()
+        .cloned()
+        .collect();
+    problems.extend(
+        problems_under(&props.problems, "fuzzy")
+            .into_iter()
+            .cloned(),
+    );
     html! {
         <section class="card guardrails-editor" aria-labelledby="guardrails-title">
             <h2 id="guardrails-title">{ "Guardrails" }</h2>

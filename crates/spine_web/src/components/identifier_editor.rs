@@ -31,7 +31,11 @@ pub const STEPS: [Step; 14] = [
 
 /// Lines of a text area as a list, blank lines dropped.
 pub fn lines(text: &str) -> Vec<String> {
-    text.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned).collect()
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 /// An optional whole number from a text field: empty means none; anything unreadable is ignored.
@@ -51,13 +55,21 @@ pub struct IdentifierEditorProps {
     pub on_edit: Callback<Edit>,
 }
 
-fn identifier_card(index: usize, identifier: &Identifier, problems: &[Problem], on_edit: &Callback<Edit>) -> Html {
+fn identifier_card(
+    index: usize,
+    identifier: &Identifier,
+    problems: &[Problem],
+    on_edit: &Callback<Edit>,
+) -> Html {
     let name = identifier.name.clone();
     let change = |f: fn(String) -> Option<IdentifierChange>| {
         let (on_edit, name) = (on_edit.clone(), name.clone());
         Callback::from(move |value: String| {
             if let Some(change) = f(value) {
-                on_edit.emit(Edit::SetIdentifier { name: name.clone(), change });
+                on_edit.emit(Edit::SetIdentifier {
+                    name: name.clone(),
+                    change,
+                });
             }
         })
     };
@@ -74,7 +86,10 @@ fn identifier_card(index: usize, identifier: &Identifier, problems: &[Problem], 
     let set_steps = |steps: Vec<Step>| {
         let (on_edit, name) = (on_edit.clone(), name.clone());
         Callback::from(move |_: MouseEvent| {
-            on_edit.emit(Edit::SetIdentifier { name: name.clone(), change: IdentifierChange::Steps(steps.clone()) })
+            on_edit.emit(Edit::SetIdentifier {
+                name: name.clone(),
+                change: IdentifierChange::Steps(steps.clone()),
+            })
         })
     };
     let add_step = {
@@ -84,14 +99,20 @@ fn identifier_card(index: usize, identifier: &Identifier, problems: &[Problem], 
             if let Some(step) = parse_snake::<Step>(&select.value()) {
                 let mut steps = steps.clone();
                 steps.push(step);
-                on_edit.emit(Edit::SetIdentifier { name: name.clone(), change: IdentifierChange::Steps(steps) });
+                on_edit.emit(Edit::SetIdentifier {
+                    name: name.clone(),
+                    change: IdentifierChange::Steps(steps),
+                });
             }
             select.set_value("");
         })
     };
     let uses_phone = identifier.kind == IdentifierKind::Phone || steps.contains(&Step::Phone);
     let uses_date = steps.contains(&Step::Date);
-    let mine: Vec<Problem> = problems_under(problems, &format!("identifiers[{index}]")).into_iter().cloned().collect();
+    let mine: Vec<Problem> = problems_under(problems, &format!("identifiers[{index}]"))
+        .into_iter()
+        .cloned()
+        .collect();
     let slug = format!("identifier-{}", identifier.name);
     html! {
         <li class="card identifier-card" id={slug.clone()}>

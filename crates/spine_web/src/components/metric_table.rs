@@ -24,8 +24,11 @@ fn show(value: &str, rate: bool) -> String {
 
 #[component]
 pub fn MetricTable(props: &MetricTableProps) -> Html {
-    let shown: Vec<(Option<usize>, &str, bool)> =
-        props.columns.iter().map(|(name, heading, rate)| (props.table.column(name), *heading, *rate)).collect();
+    let shown: Vec<(Option<usize>, &str, bool)> = props
+        .columns
+        .iter()
+        .map(|(name, heading, rate)| (props.table.column(name), *heading, *rate))
+        .collect();
     html! {
         <div class="table-scroll">
             <table class="data-table metric-table" id={props.id.clone()}>

@@ -29,10 +29,13 @@ pub fn NavBar(props: &NavBarProps) -> Html {
                 Some(n) => Some((n.to_string(), "bad")),
                 None => None,
             },
-            Screen::Run if !props.run_status.is_empty() => Some((props.run_status.to_string(), "info")),
+            Screen::Run if !props.run_status.is_empty() => {
+                Some((props.run_status.to_string(), "info"))
+            }
             _ => None,
         };
-        let needs_run = matches!(screen, Screen::Profiles | Screen::Review | Screen::WhatIf) && !props.has_results;
+        let needs_run = matches!(screen, Screen::Profiles | Screen::Review | Screen::WhatIf)
+            && !props.has_results;
         let current = props.current == screen;
         html! {
             <li>

@@ -14,7 +14,10 @@ pub fn concerns(path: &str, prefix: &str) -> bool {
 
 /// The problems under a JSON path.
 pub fn problems_under<'a>(problems: &'a [Problem], prefix: &str) -> Vec<&'a Problem> {
-    problems.iter().filter(|p| concerns(&p.path, prefix)).collect()
+    problems
+        .iter()
+        .filter(|p| concerns(&p.path, prefix))
+        .collect()
 }
 
 #[derive(Properties, PartialEq)]

@@ -18,17 +18,25 @@ pub fn ProfilesScreen() -> Html {
     // Ask for the page whenever the search, the page or the run changes.
     {
         let studio = studio.clone();
-        use_effect_with(((*search).clone(), *page, run_id.clone()), move |(search, page, run)| {
-            if run.is_some() {
-                studio.send.emit(Request::ProfilesPage { search: search.clone(), page: *page });
-            }
-        });
+        use_effect_with(
+            ((*search).clone(), *page, run_id.clone()),
+            move |(search, page, run)| {
+                if run.is_some() {
+                    studio.send.emit(Request::ProfilesPage {
+                        search: search.clone(),
+                        page: *page,
+                    });
+                }
+            },
+        );
     }
     // Ask for the opened profile's detail.
     {
         let studio = studio.clone();
         let opened = state.opened.clone();
-        let known = opened.as_ref().is_some_and(|id| state.details.contains_key(id));
+        let known = opened
+            .as_ref()
+            .is_some_and(|id| state.details.contains_key(id));
         use_effect_with((opened, known), move |(opened, known)| {
             if let (Some(id), false) = (opened, known) {
                 studio.send.emit(Request::Profile { id: id.clone() });
@@ -66,7 +74,10 @@ pub fn ProfilesScreen() -> Html {
             studio.dispatch(Action::Navigate(Screen::Run));
         })
     };
-    let listing = state.profiles.as_ref().filter(|p| p.search == *search && p.page == *page);
+    let listing = state
+        .profiles
+        .as_ref()
+        .filter(|p| p.search == *search && p.page == *page);
     let pages = listing.map_or(1, |p| p.total.div_ceil(p.page_size).max(1));
     let prev = {
         let page = page.clone();
@@ -76,7 +87,10 @@ pub fn ProfilesScreen() -> Html {
         let page = page.clone();
         Callback::from(move |_: MouseEvent| page.set(*page + 1))
     };
-    let detail = state.opened.as_ref().and_then(|id| state.details.get(id).cloned());
+    let detail = state
+        .opened
+        .as_ref()
+        .and_then(|id| state.details.get(id).cloned());
     html! {
         <section class="profiles-screen" aria-labelledby="profiles-title">
             <header class="screen-head">

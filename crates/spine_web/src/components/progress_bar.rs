@@ -13,8 +13,21 @@ pub struct ProgressBarProps {
 pub fn ProgressBar(props: &ProgressBarProps) -> Html {
     let (fraction, label) = match &props.progress {
         Some(p) => {
-            let within = if p.total > 0 { format!(" · {} of {}", p.done, p.total) } else { String::new() };
-            (p.fraction(), format!("Stage {} of {}: {}{}", p.stage_index + 1, p.stage_count, p.stage, within))
+            let within = if p.total > 0 {
+                format!(" · {} of {}", p.done, p.total)
+            } else {
+                String::new()
+            };
+            (
+                p.fraction(),
+                format!(
+                    "Stage {} of {}: {}{}",
+                    p.stage_index + 1,
+                    p.stage_count,
+                    p.stage,
+                    within
+                ),
+            )
         }
         None => (0.0, "Starting…".to_owned()),
     };

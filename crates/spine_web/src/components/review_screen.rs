@@ -40,7 +40,10 @@ pub fn ReviewScreen() -> Html {
             studio.dispatch(Action::Navigate(Screen::Profiles));
         })
     };
-    let unresolved_columns: Vec<usize> = ["model", "key", "reason", "detail"].iter().filter_map(|c| review.unresolved.column(c)).collect();
+    let unresolved_columns: Vec<usize> = ["model", "key", "reason", "detail"]
+        .iter()
+        .filter_map(|c| review.unresolved.column(c))
+        .collect();
     html! {
         <section class="review-screen" aria-labelledby="review-title">
             <header class="screen-head">
@@ -105,7 +108,7 @@ pub fn ReviewScreen() -> Html {
                     }) }
                 </ul>
                 if !review.unresolved.rows.is_empty() {
-                    <div class="table-scroll">
+                    <div class="table-scroll tall">
                         <table class="data-table">
                             <thead><tr>{ for unresolved_columns.iter().map(|&c| html! { <th scope="col">{ review.unresolved.columns[c].clone() }</th> }) }</tr></thead>
                             <tbody>{ for review.unresolved.rows.iter().map(|row| html! {

@@ -32,17 +32,30 @@ pub fn RunScreen() -> Html {
     let stage_count = state.summary.as_ref().map_or(0, |s| s.stages.len());
     let stage = use_state(|| stage_count);
     let playing = use_state(|| false);
+    // The charts below the key numbers are drawn one task later, so a finished run never holds the page's
+    // thread for long in one go.
+    let charts = use_state(|| false);
     // A new run shows its last stage.
     {
-        let stage = stage.clone();
-        let revision = state.summary.as_ref().map(|s| (s.revision, s.totals.run_id.clone()));
-        use_effect_with(revision, move |_| stage.set(stage_count));
+        let (stage, charts) = (stage.clone(), charts.clone());
+        let revision = state
+            .summary
+            .as_ref()
+            .map(|s| (s.revision, s.totals.run_id.clone()));
+        use_effect_with(revision, move |_| {
+            stage.set(stage_count);
+            charts.set(false);
+            let timer = gloo_timers::callback::Timeout::new(0, move || charts.set(true));
+            move || drop(timer)
+        });
     }
     // Ask for the watched profile when it is not known yet.
     {
         let studio = studio.clone();
         let watched = state.watched.clone();
-        let known = watched.as_ref().is_some_and(|id| state.details.contains_key(id));
+        let known = watched
+            .as_ref()
+            .is_some_and(|id| state.details.contains_key(id));
         use_effect_with((watched, known), move |(watched, known)| {
             if let (Some(id), false) = (watched, known) {
                 studio.send.emit(Request::Profile { id: id.clone() });
@@ -148,6 +161,7 @@ pub fn RunScreen() -> Html {
                             <ul>{ for summary.warnings.iter().map(|w| html! { <li>{ w.clone() }</li> }) }</ul>
                         </details>
                     }
+                    if *charts {
                     <div class="run-grid">
                         <div class="card">
                             <h2>{ "Stage by stage" }</h2>
@@ -163,6 +177,7 @@ pub fn RunScreen() -> Html {
                         models={state.graph.models.iter().map(|m| m.name.clone()).collect::<Vec<_>>()}
                         stage={*stage} {stage_count} playing={*playing} {on_stage} {on_play}
                         choices={summary.largest.clone()} watched={state.watched.clone()} {on_watch} />
+                    }
                     <button class="primary" onclick={to_profiles}>{ "Next: browse the golden records →" }</button>
                 </div>
             }

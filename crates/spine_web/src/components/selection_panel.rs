@@ -46,10 +46,14 @@ pub fn SelectionPanel(props: &SelectionPanelProps) -> Html {
     let new_kind = use_node_ref();
     let map_to = use_node_ref();
     let add_identifier = {
-        let (new_name, new_kind, on_edit) = (new_name.clone(), new_kind.clone(), props.on_edit.clone());
+        let (new_name, new_kind, on_edit) =
+            (new_name.clone(), new_kind.clone(), props.on_edit.clone());
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
-            let (Some(name), Some(kind)) = (new_name.cast::<HtmlInputElement>(), new_kind.cast::<HtmlSelectElement>()) else {
+            let (Some(name), Some(kind)) = (
+                new_name.cast::<HtmlInputElement>(),
+                new_kind.cast::<HtmlSelectElement>(),
+            ) else {
                 return;
             };
             let value = name.value().trim().to_owned();
@@ -68,19 +72,45 @@ pub fn SelectionPanel(props: &SelectionPanelProps) -> Html {
             <p class="muted">{ "Click a column on the left, then an identifier in the middle, to map it. Click an identifier, then a rule, to add an exact criterion. Select a line and press Delete to remove it. Everything is also reachable with Tab and Enter." }</p>
         },
         Selection::Column { model, column } => {
-            let summary = props.files.iter().find(|f| f.model == *model).and_then(|f| f.columns.iter().find(|c| c.name == *column).cloned());
-            let current: Vec<String> = graph.models.iter().find(|m| m.name == *model)
-                .map(|m| m.identifiers.iter().filter(|(_, c)| c.as_slice().contains(column)).map(|(i, _)| i.clone()).collect())
+            let summary = props
+                .files
+                .iter()
+                .find(|f| f.model == *model)
+                .and_then(|f| f.columns.iter().find(|c| c.name == *column).cloned());
+            let current: Vec<String> = graph
+                .models
+                .iter()
+                .find(|m| m.name == *model)
+                .map(|m| {
+                    m.identifiers
+                        .iter()
+                        .filter(|(_, c)| c.as_slice().contains(column))
+                        .map(|(i, _)| i.clone())
+                        .collect()
+                })
                 .unwrap_or_default();
             let on_map = {
-                let (map_to, on_edit, on_select) = (map_to.clone(), props.on_edit.clone(), props.on_select.clone());
+                let (map_to, on_edit, on_select) = (
+                    map_to.clone(),
+                    props.on_edit.clone(),
+                    props.on_select.clone(),
+                );
                 let (model, column, graph) = (model.clone(), column.clone(), graph.clone());
                 Callback::from(move |_: MouseEvent| {
                     if let Some(select) = map_to.cast::<HtmlSelectElement>() {
                         let identifier = select.value();
-                        let kind = graph.identifiers.iter().find(|i| i.name == identifier).map_or(IdentifierKind::Custom, |i| i.kind);
+                        let kind = graph
+                            .identifiers
+                            .iter()
+                            .find(|i| i.name == identifier)
+                            .map_or(IdentifierKind::Custom, |i| i.kind);
                         if !identifier.is_empty() {
-                            on_edit.emit(Edit::Map { model: model.clone(), column: column.clone(), identifier, kind });
+                            on_edit.emit(Edit::Map {
+                                model: model.clone(),
+                                column: column.clone(),
+                                identifier,
+                                kind,
+                            });
                             on_select.emit(Selection::None);
                         }
                     }
@@ -116,11 +146,24 @@ pub fn SelectionPanel(props: &SelectionPanelProps) -> Html {
             }
         }
         Selection::Identifier(name) => {
-            let uses: Vec<String> = graph.models.iter().flat_map(|m| {
-                m.identifiers.get(name).map(|c| c.as_slice().iter().map(|col| format!("{}.{}", m.name, col)).collect::<Vec<_>>()).unwrap_or_default()
-            }).collect();
+            let uses: Vec<String> = graph
+                .models
+                .iter()
+                .flat_map(|m| {
+                    m.identifiers
+                        .get(name)
+                        .map(|c| {
+                            c.as_slice()
+                                .iter()
+                                .map(|col| format!("{}.{}", m.name, col))
+                                .collect::<Vec<_>>()
+                        })
+                        .unwrap_or_default()
+                })
+                .collect();
             let remove = {
-                let (on_edit, on_select, name) = (props.on_edit.clone(), props.on_select.clone(), name.clone());
+                let (on_edit, on_select, name) =
+                    (props.on_edit.clone(), props.on_select.clone(), name.clone());
                 Callback::from(move |_: MouseEvent| {
                     on_edit.emit(Edit::RemoveIdentifier { name: name.clone() });
                     on_select.emit(Selection::None);
@@ -138,11 +181,22 @@ pub fn SelectionPanel(props: &SelectionPanelProps) -> Html {
                 </div>
             }
         }
-        Selection::Mapping { model, column, identifier } => {
+        Selection::Mapping {
+            model,
+            column,
+            identifier,
+        } => {
             let remove = {
                 let (on_edit, on_select) = (props.on_edit.clone(), props.on_select.clone());
-                let edit = Edit::Unmap { model: model.clone(), column: column.clone(), identifier: identifier.clone() };
-                Callback::from(move |_: MouseEvent| { on_edit.emit(edit.clone()); on_select.emit(Selection::None); })
+                let edit = Edit::Unmap {
+                    model: model.clone(),
+                    column: column.clone(),
+                    identifier: identifier.clone(),
+                };
+                Callback::from(move |_: MouseEvent| {
+                    on_edit.emit(edit.clone());
+                    on_select.emit(Selection::None);
+                })
             };
             html! {
                 <div class="selected">
@@ -156,11 +210,25 @@ pub fn SelectionPanel(props: &SelectionPanelProps) -> Html {
             }
         }
         Selection::Criterion { rule, criterion } => {
-            let described = graph.rules.get(*rule).and_then(|r| r.criteria.get(*criterion).map(|c| (r.name.clone(), c.identifiers.join(" | "), snake(&c.match_type))));
+            let described = graph.rules.get(*rule).and_then(|r| {
+                r.criteria.get(*criterion).map(|c| {
+                    (
+                        r.name.clone(),
+                        c.identifiers.join(" | "),
+                        snake(&c.match_type),
+                    )
+                })
+            });
             let remove = {
                 let (on_edit, on_select) = (props.on_edit.clone(), props.on_select.clone());
-                let edit = Edit::RemoveCriterion { rule: *rule, criterion: *criterion };
-                Callback::from(move |_: MouseEvent| { on_edit.emit(edit.clone()); on_select.emit(Selection::None); })
+                let edit = Edit::RemoveCriterion {
+                    rule: *rule,
+                    criterion: *criterion,
+                };
+                Callback::from(move |_: MouseEvent| {
+                    on_edit.emit(edit.clone());
+                    on_select.emit(Selection::None);
+                })
             };
             html! {
                 <div class="selected">

@@ -18,7 +18,13 @@ pub fn SizeHistogram(props: &SizeHistogramProps) -> Html {
     if props.sizes.is_empty() {
         return html! { <p class="muted">{ "No profile yet." }</p> };
     }
-    let most = props.sizes.iter().map(|(_, n)| *n).max().unwrap_or(1).max(1) as f64;
+    let most = props
+        .sizes
+        .iter()
+        .map(|(_, n)| *n)
+        .max()
+        .unwrap_or(1)
+        .max(1) as f64;
     let slot = W / props.sizes.len() as f64;
     let bar_w = (slot * 0.7).min(48.0);
     html! {

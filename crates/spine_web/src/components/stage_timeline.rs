@@ -21,7 +21,9 @@ const BASE: f64 = 150.0;
 
 #[component]
 pub fn StageTimeline(props: &StageTimelineProps) -> Html {
-    let counts: Vec<u64> = std::iter::once(props.initial).chain(props.stages.iter().map(|s| s.profiles_after)).collect();
+    let counts: Vec<u64> = std::iter::once(props.initial)
+        .chain(props.stages.iter().map(|s| s.profiles_after))
+        .collect();
     let most = counts.iter().copied().max().unwrap_or(1).max(1) as f64;
     let slot = W / counts.len() as f64;
     let bar_w = (slot * 0.5).min(70.0);

@@ -13,14 +13,54 @@ pub struct StatTilesProps {
 pub fn StatTiles(props: &StatTilesProps) -> Html {
     let t = &props.totals;
     let tiles = [
-        ("stat-records", "source records", thousands(t.records), "every row of every file"),
-        ("stat-golden", "profiles", thousands(t.golden), "golden records, one per person"),
-        ("stat-rate", "resolution rate", percent(t.resolution_rate()), "matched + unique, of all records"),
-        ("stat-consolidation", "consolidation", format!("{:.2}", t.consolidation()), "records per profile"),
-        ("stat-matched", "matched", thousands(t.matched), "records in a profile of 2 or more"),
-        ("stat-unique", "unique", thousands(t.unique), "records alone in their profile"),
-        ("stat-conflict", "conflict", thousands(t.conflict), "records a guardrail could not attribute"),
-        ("stat-missing", "missing", thousands(t.missing), "no usable identifier or a bad key"),
+        (
+            "stat-records",
+            "source records",
+            thousands(t.records),
+            "every row of every file",
+        ),
+        (
+            "stat-golden",
+            "profiles",
+            thousands(t.golden),
+            "golden records, one per person",
+        ),
+        (
+            "stat-rate",
+            "resolution rate",
+            percent(t.resolution_rate()),
+            "matched + unique, of all records",
+        ),
+        (
+            "stat-consolidation",
+            "consolidation",
+            format!("{:.2}", t.consolidation()),
+            "records per profile",
+        ),
+        (
+            "stat-matched",
+            "matched",
+            thousands(t.matched),
+            "records in a profile of 2 or more",
+        ),
+        (
+            "stat-unique",
+            "unique",
+            thousands(t.unique),
+            "records alone in their profile",
+        ),
+        (
+            "stat-conflict",
+            "conflict",
+            thousands(t.conflict),
+            "records a guardrail could not attribute",
+        ),
+        (
+            "stat-missing",
+            "missing",
+            thousands(t.missing),
+            "no usable identifier or a bad key",
+        ),
     ];
     html! {
         <dl class="tiles">

@@ -20,7 +20,10 @@ pub fn WhatIfScreen() -> Html {
         let has = what_if.is_some();
         use_effect_with((*list, *page, run_id, has), move |(list, page, _, has)| {
             if *has {
-                studio.send.emit(Request::WhatIf { list: *list, page: *page });
+                studio.send.emit(Request::WhatIf {
+                    list: *list,
+                    page: *page,
+                });
             }
         });
     }
@@ -46,7 +49,10 @@ pub fn WhatIfScreen() -> Html {
             studio.dispatch(Action::Navigate(Screen::Profiles));
         })
     };
-    let shown = state.what_if.as_ref().filter(|p| p.list == *list && p.page == *page);
+    let shown = state
+        .what_if
+        .as_ref()
+        .filter(|p| p.list == *list && p.page == *page);
     let pages = shown.map_or(1, |p| p.total.div_ceil(p.page_size).max(1));
     let prev = {
         let page = page.clone();
@@ -62,13 +68,19 @@ pub fn WhatIfScreen() -> Html {
         ("what-if-merged", "merged", summary.merged),
         ("what-if-split", "split", summary.split),
         ("what-if-unchanged", "unchanged", summary.unchanged),
-        ("what-if-status", "records changed status", summary.status_changed),
+        (
+            "what-if-status",
+            "records changed status",
+            summary.status_changed,
+        ),
     ];
-    let tab = |target: ChangeList, label: &str, count: u64| html! {
-        <button role="tab" id={format!("tab-{}", format!("{target:?}").to_lowercase())} aria-selected={(*list == target).to_string()}
-            class={classes!("tab", (*list == target).then_some("current"))} onclick={choose(target)}>
-            { format!("{label} ({})", thousands(count)) }
-        </button>
+    let tab = |target: ChangeList, label: &str, count: u64| {
+        html! {
+            <button role="tab" id={format!("tab-{}", format!("{target:?}").to_lowercase())} aria-selected={(*list == target).to_string()}
+                class={classes!("tab", (*list == target).then_some("current"))} onclick={choose(target)}>
+                { format!("{label} ({})", thousands(count)) }
+            </button>
+        }
     };
     html! {
         <section class="what-if-screen" aria-labelledby="what-if-title">
