@@ -1,6 +1,7 @@
 //! `spine explain` and `spine diff`: a run's explanations and a what-if comparison, as readable text or JSON.
 
 use crate::Outcome;
+use crate::commands::invalid_graph;
 use crate::input::{read_table, read_text};
 use anyhow::{Context, Result, anyhow, bail};
 use spine_core::diff::{Diff, diff};
@@ -29,7 +30,8 @@ pub enum Format {
 /// Resolves a graph over `DIR/<model>.csv` (event models are not needed to explain or compare profiles).
 fn resolve_folder(graph_path: &Path, data: &Path) -> Result<Resolution> {
     let json = read_text(graph_path)?;
-    let graph = validate::parse_graph(&json).map_err(|problems| invalid(graph_path, &problems))?;
+    let graph =
+        validate::parse_graph(&json).map_err(|problems| invalid_graph(graph_path, &problems))?;
     let mut tables: Vec<Table> = Vec::with_capacity(graph.models.len());
     let mut shape = DataShape::default();
     for model in &graph.models {
@@ -60,20 +62,8 @@ fn resolve_folder(graph_path: &Path, data: &Path) -> Result<Resolution> {
         }
     }
     let settings = validate::validate(&graph, Some(&shape))
-        .map_err(|problems| invalid(graph_path, &problems))?;
+        .map_err(|problems| invalid_graph(graph_path, &problems))?;
     Ok(resolve::resolve(&settings, &tables, None, &mut NoProgress)?)
-}
-
-fn invalid(graph: &Path, problems: &[validate::Diagnostic]) -> anyhow::Error {
-    let mut text = format!(
-        "{}: the identity graph is not valid ({} problems):",
-        graph.display(),
-        problems.len()
-    );
-    for problem in problems {
-        text.push_str(&format!("\n  {}: {problem}", graph.display()));
-    }
-    anyhow!(text)
 }
 
 /// `spine explain GRAPH --data DIR (--profile ID | --records MODEL:KEY MODEL:KEY) [--json]`.

@@ -260,7 +260,7 @@ fn read_previous(dir: &Path) -> Result<Previous> {
 }
 
 /// One error listing every problem of an identity graph, each as `GRAPH: <path>: <message>`.
-fn invalid_graph(graph: &Path, problems: &[Diagnostic]) -> anyhow::Error {
+pub(crate) fn invalid_graph(graph: &Path, problems: &[Diagnostic]) -> anyhow::Error {
     let mut text = format!(
         "{}: the identity graph is not valid ({} problems):",
         graph.display(),

@@ -3,33 +3,14 @@
 
 #[path = "support/cases.rs"]
 mod cases;
+#[path = "support/folders.rs"]
+mod folders;
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
 fn spec_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/spec")
-}
-
-fn read_case(dir: &Path) -> cases::Files {
-    let mut files = cases::Files::new();
-    let mut pending = vec![dir.to_path_buf()];
-    while let Some(at) = pending.pop() {
-        for entry in fs::read_dir(&at).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                pending.push(path);
-            } else {
-                let relative = path
-                    .strip_prefix(dir)
-                    .unwrap()
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                files.insert(relative, fs::read(&path).unwrap());
-            }
-        }
-    }
-    files
 }
 
 #[test]
@@ -55,7 +36,7 @@ fn spec_cases() {
             continue;
         }
         ran += 1;
-        let files = read_case(&dir);
+        let files = folders::read_case(&dir);
         for required in ["README.md", "graph.json"] {
             if !files.contains_key(required) {
                 failures.push(format!("{name}: {required} is missing"));

@@ -6,30 +6,11 @@ mod analysis;
 #[path = "support/cases.rs"]
 #[allow(dead_code)]
 mod cases;
+#[path = "support/folders.rs"]
+mod folders;
 
 use std::fs;
 use std::path::{Path, PathBuf};
-
-fn read_case(dir: &Path) -> cases::Files {
-    let mut files = cases::Files::new();
-    let mut pending = vec![dir.to_path_buf()];
-    while let Some(at) = pending.pop() {
-        for entry in fs::read_dir(&at).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                pending.push(path);
-            } else {
-                let relative = path
-                    .strip_prefix(dir)
-                    .unwrap()
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                files.insert(relative, fs::read(&path).unwrap());
-            }
-        }
-    }
-    files
-}
 
 #[test]
 fn explain_and_diff_cases() {
@@ -47,7 +28,7 @@ fn explain_and_diff_cases() {
         }
         ran += 1;
         let name = dir.file_name().unwrap().to_string_lossy().into_owned();
-        match analysis::run_analysis(&read_case(&dir)) {
+        match analysis::run_analysis(&folders::read_case(&dir)) {
             Ok(mismatches) => {
                 failures.extend(mismatches.into_iter().map(|m| format!("{name}: {m}")))
             }
