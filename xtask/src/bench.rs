@@ -55,6 +55,21 @@ pub fn bench(args: &[String]) -> Result<()> {
         results.push(measure(&spine, &dir, set, records)?);
     }
     print_table(&results);
+    if args.is_empty() {
+        // Event stitching throughput (1M events against the 100k-record profiles) and explain latency.
+        println!("\nxtask: event stitching and explanations");
+        Cmd::new("cargo")
+            .args([
+                "run",
+                "--release",
+                "--package",
+                "spine_core",
+                "--example",
+                "analysis_bench",
+            ])
+            .args(["--", "100000", "1000000"])
+            .run()?;
+    }
     Ok(())
 }
 
