@@ -343,7 +343,11 @@ fn phone_key(raw: &str, key: &mut String) -> bool {
     if plus {
         key.push('+');
     }
-    key.extend(rest.iter().filter(|b| b.is_ascii_digit()).map(|&b| char::from(b)));
+    key.extend(
+        rest.iter()
+            .filter(|b| b.is_ascii_digit())
+            .map(|&b| char::from(b)),
+    );
     true
 }
 
