@@ -298,10 +298,11 @@ fn outcome_of(
 
 /// Writes into `key` the raw value of an identifier whose first step is `phone` without its ` `, `.` and `-`
 /// separators, and returns true, when the `phone` step provably reads both the same way; returns false (and the
-/// raw value is its own key) otherwise, or when there is nothing to remove.
+/// raw value is its own key) otherwise. A value already without separators is its own key here too, so that
+/// the same number written with separators later finds it.
 ///
 /// The value must be an optional leading `+` then ASCII digits (at least three) and those separators, starting
-/// and ending with a digit; with a `+` it must hold a space. Then the `phonenumber` parser (0.3.10) takes the
+/// and ending with a digit; with a `+` and separators it must hold a space. Then the `phonenumber` parser (0.3.10) takes the
 /// same path for both: a value with a space, or with a `+` and no separator, is refused by its RFC 3966 reader
 /// and read whole by its natural reader (it starts with a digit or `+` and ends with a digit, has no `/` or `\`
 /// and no extension marker: `;ext=`, `ext`, `x`, `#`, `,`, `~`, `int`, `anexo`); digits with only `.` and `-`
@@ -336,7 +337,7 @@ fn phone_key(raw: &str, key: &mut String) -> bool {
             _ => return false,
         }
     }
-    if digits < 3 || !separators || (plus && !space) {
+    if digits < 3 || (plus && separators && !space) {
         return false;
     }
     key.clear();
@@ -474,10 +475,10 @@ mod tests {
         assert_eq!(key_of("06-12-34-56-78").as_deref(), Some("0612345678"));
         assert_eq!(key_of("+33 6 12 34 56 78").as_deref(), Some("+33612345678"));
         assert_eq!(key_of("+33 6.12-34 56 78").as_deref(), Some("+33612345678"));
-        // Nothing to remove, or a form whose reading could differ: the raw value is its own key.
+        assert_eq!(key_of("0612345678").as_deref(), Some("0612345678"));
+        assert_eq!(key_of("+33612345678").as_deref(), Some("+33612345678"));
+        // A form whose reading could differ is left out.
         for raw in [
-            "0612345678",
-            "+33612345678",
             "+33.6.12.34.56.78",
             "+33-612345678",
             "1 2",
