@@ -4,7 +4,7 @@
 use super::records::{ModelColumns, Records};
 use super::text::{StrArena, index_u32};
 use super::{Reporter, ResolveError};
-use crate::settings::Settings;
+use crate::settings::{Identifier, Settings, Step};
 use crate::standardize::{Standardized, blocked_reason, standardize};
 use crate::table::Table;
 use rustc_hash::FxHashMap;
@@ -189,6 +189,14 @@ pub(crate) fn observe(
     let mut record_start = Vec::with_capacity(records.len() + 1);
     let mut raw_arena = StrArena::default();
     let mut scratch: Vec<(usize, &str, usize)> = Vec::new();
+    let phone_first: Vec<bool> = settings
+        .identifiers
+        .iter()
+        .map(|identifier| identifier.steps.first() == Some(&Step::Phone))
+        .collect();
+    let mut phone_caches: Vec<FxHashMap<String, Outcome>> =
+        vec![FxHashMap::default(); identifier_count];
+    let mut key = String::new();
 
     for record in 0..index_u32(records.len()) {
         if record.is_multiple_of(65_536) {
@@ -208,19 +216,27 @@ pub(crate) fn observe(
         scratch.dedup();
         for &(_, raw, identifier) in &scratch {
             let definition = &settings.identifiers[identifier];
-            let outcome = *caches[identifier].entry(raw).or_insert_with(|| {
-                match standardize(definition, raw) {
-                    Standardized::Empty => Outcome::Empty,
-                    Standardized::Invalid(why) => Outcome::Invalid(details.intern(why)),
-                    Standardized::Used(value) if value.is_empty() => Outcome::Invalid(
-                        details.intern("standardization left the value empty".to_owned()),
-                    ),
-                    Standardized::Used(value) => match blocked_reason(definition, &value) {
-                        Some(why) => Outcome::Blocked(interner.intern(value), details.intern(why)),
-                        None => Outcome::Used(interner.intern(value)),
-                    },
+            let outcome = match caches[identifier].get(raw) {
+                Some(&outcome) => outcome,
+                None => {
+                    // A phone written with other separators may already have been standardized: its key finds
+                    // it. The first value to reach an outcome still interns it, so numbering is unchanged.
+                    let keyed = phone_first[identifier] && phone_key(raw, &mut key);
+                    let known = if keyed {
+                        phone_caches[identifier].get(key.as_str()).copied()
+                    } else {
+                        None
+                    };
+                    let outcome = known.unwrap_or_else(|| {
+                        outcome_of(definition, raw, &mut interner, &mut details)
+                    });
+                    if keyed && known.is_none() {
+                        phone_caches[identifier].insert(key.clone(), outcome);
+                    }
+                    caches[identifier].insert(raw, outcome);
+                    outcome
                 }
-            });
+            };
             let (value, status, detail) = match outcome {
                 Outcome::Used(value) => (value, ObservationStatus::Used, 0),
                 Outcome::Empty => (NONE, ObservationStatus::Empty, 0),
@@ -258,6 +274,82 @@ pub(crate) fn observe(
         missing,
         quarantined,
     })
+}
+
+/// What standardization and the block lists make of one raw value.
+fn outcome_of(
+    definition: &Identifier,
+    raw: &str,
+    interner: &mut Interner,
+    details: &mut Details,
+) -> Outcome {
+    match standardize(definition, raw) {
+        Standardized::Empty => Outcome::Empty,
+        Standardized::Invalid(why) => Outcome::Invalid(details.intern(why)),
+        Standardized::Used(value) if value.is_empty() => {
+            Outcome::Invalid(details.intern("standardization left the value empty".to_owned()))
+        }
+        Standardized::Used(value) => match blocked_reason(definition, &value) {
+            Some(why) => Outcome::Blocked(interner.intern(value), details.intern(why)),
+            None => Outcome::Used(interner.intern(value)),
+        },
+    }
+}
+
+/// Writes into `key` the raw value of an identifier whose first step is `phone` without its ` `, `.` and `-`
+/// separators, and returns true, when the `phone` step provably reads both the same way; returns false (and the
+/// raw value is its own key) otherwise. A value already without separators is its own key here too, so that
+/// the same number written with separators later finds it.
+///
+/// The value must be an optional leading `+` then ASCII digits (at least three) and those separators, starting
+/// and ending with a digit; with a `+` and separators it must hold a space. Then the `phonenumber` parser (0.3.10) takes the
+/// same path for both: a value with a space, or with a `+` and no separator, is refused by its RFC 3966 reader
+/// and read whole by its natural reader (it starts with a digit or `+` and ends with a digit, has no `/` or `\`
+/// and no extension marker: `;ext=`, `ext`, `x`, `#`, `,`, `~`, `int`, `anexo`); digits with only `.` and `-`
+/// are read whole by the RFC 3966 reader as a number without prefix or parameters. Either way the number has
+/// no prefix, extension or carrier, passes the viability check (a leading `+`, then three digits each after
+/// punctuation it accepts), and is then normalized to its digits after its one `+`, which are the same.
+/// Everything after that (country code, national prefix, validity, formatting) reads only the normalized
+/// number, and later steps read the `phone` step's output, so the outcome is the same.
+fn phone_key(raw: &str, key: &mut String) -> bool {
+    let bytes = raw.as_bytes();
+    let (plus, rest) = match bytes.split_first() {
+        Some((b'+', rest)) => (true, rest),
+        _ => (false, bytes),
+    };
+    let (Some(first), Some(last)) = (rest.first(), rest.last()) else {
+        return false;
+    };
+    if !first.is_ascii_digit() || !last.is_ascii_digit() {
+        return false;
+    }
+    let mut digits = 0;
+    let mut space = false;
+    let mut separators = false;
+    for &byte in rest {
+        match byte {
+            b'0'..=b'9' => digits += 1,
+            b' ' => {
+                space = true;
+                separators = true;
+            }
+            b'.' | b'-' => separators = true,
+            _ => return false,
+        }
+    }
+    if digits < 3 || (plus && separators && !space) {
+        return false;
+    }
+    key.clear();
+    if plus {
+        key.push('+');
+    }
+    key.extend(
+        rest.iter()
+            .filter(|b| b.is_ascii_digit())
+            .map(|&b| char::from(b)),
+    );
+    true
 }
 
 /// Blocks the values of identifiers with `max_records_per_value` that more distinct records hold.
@@ -346,5 +438,108 @@ fn used_values(identifiers: usize, records: usize, observations: &[Observation])
         identifiers,
         start,
         values,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::phone_key;
+    use crate::settings::{DateOrder, Identifier, IdentifierKind, Step};
+    use crate::standardize::standardize;
+    use std::collections::BTreeSet;
+
+    fn phone(region: Option<&str>) -> Identifier {
+        Identifier {
+            name: "phone".to_owned(),
+            kind: IdentifierKind::Phone,
+            steps: vec![Step::Phone],
+            default_region: region.map(str::to_owned),
+            date_order: DateOrder::Dmy,
+            blocked_values: BTreeSet::new(),
+            blocked_patterns: Vec::new(),
+            blocked_pattern_sources: Vec::new(),
+            max_records_per_value: None,
+            conflict_limit: None,
+        }
+    }
+
+    fn key_of(raw: &str) -> Option<String> {
+        let mut key = String::new();
+        phone_key(raw, &mut key).then_some(key)
+    }
+
+    #[test]
+    fn phone_keys_drop_only_separators_of_plain_numbers() {
+        assert_eq!(key_of("06 12 34 56 78").as_deref(), Some("0612345678"));
+        assert_eq!(key_of("06.12.34.56.78").as_deref(), Some("0612345678"));
+        assert_eq!(key_of("06-12-34-56-78").as_deref(), Some("0612345678"));
+        assert_eq!(key_of("+33 6 12 34 56 78").as_deref(), Some("+33612345678"));
+        assert_eq!(key_of("+33 6.12-34 56 78").as_deref(), Some("+33612345678"));
+        assert_eq!(key_of("0612345678").as_deref(), Some("0612345678"));
+        assert_eq!(key_of("+33612345678").as_deref(), Some("+33612345678"));
+        // A form whose reading could differ is left out.
+        for raw in [
+            "+33.6.12.34.56.78",
+            "+33-612345678",
+            "1 2",
+            "12",
+            " 06 12 34 56 78",
+            "06 12 34 56 78 ",
+            "06 12 34 56 78#",
+            "(06) 12 34 56 78",
+            "06 12 34 56 78 x12",
+            "++33 6 12 34 56 78",
+            "+ 33 6 12 34 56 78",
+            "06/12/34/56/78",
+            "06 12 34 56 7８",
+            "",
+            "+",
+        ] {
+            assert_eq!(key_of(raw), None, "{raw}");
+        }
+    }
+
+    #[test]
+    fn phone_keys_standardize_like_their_raw_values() {
+        let raws = [
+            "06 12 34 56 78",
+            "06.12.34.56.78",
+            "06-12-34-56-78",
+            "06 12.34-56 78",
+            "+33 6 12 34 56 78",
+            "+33 6.12.34.56.78",
+            "+33 612345678",
+            "+1 650 253 0000",
+            "+44 20 7946 0958",
+            "+33 0 6 12 34 56 78",
+            "+0 612 345",
+            "+999 123 456",
+            "0033 6 12 34 56 78",
+            "00 33 6 12 34 56 78",
+            "650-253-0000",
+            "650.253.0000",
+            "1 2 3",
+            "1-2-3",
+            "12 3",
+            "01 23 45 67 89",
+            "03 40 44 26 21",
+            "09 99 99 99 99",
+            "00 00 00 00 00",
+            "06 12 34 56 78 90 12 34 56",
+            "6 12 34 56 78",
+            "33 6 12 34 56 78",
+            "1 800 555 0199",
+        ];
+        for region in [Some("FR"), Some("US"), Some("GB"), None] {
+            let identifier = phone(region);
+            for raw in raws {
+                let key = key_of(raw).unwrap_or_else(|| panic!("{raw} has no key"));
+                assert_eq!(
+                    standardize(&identifier, raw),
+                    standardize(&identifier, &key),
+                    "{raw} as {key} in {region:?}"
+                );
+            }
+        }
     }
 }
