@@ -134,7 +134,7 @@ pub fn EventsScreen() -> Html {
                         </div>
                         <div class="card">
                             <MetricTable id="unstitched-events" caption={format!("Unstitched events (first {} of {})", data.unstitched.rows.len(), data.unstitched_total)}
-                                table={data.unstitched.clone()} columns={vec![
+                                tall=true table={data.unstitched.clone()} columns={vec![
                                     ("model", "Model", false), ("event_key", "Event", false), ("reason", "Reason", false), ("detail", "Detail", false),
                                 ]} />
                         </div>
