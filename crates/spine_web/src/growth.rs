@@ -118,7 +118,9 @@ pub fn positions(labels: &[usize], width: f64, height: f64) -> Vec<(f64, f64)> {
         let radius = if members.len() == 1 {
             0.0
         } else {
-            (9.5 * members.len() as f64).max(24.0).min(cell_w.min(cell_h) * 0.42)
+            (9.5 * members.len() as f64)
+                .max(24.0)
+                .min(cell_w.min(cell_h) * 0.42)
         };
         for (i, &node) in members.iter().enumerate() {
             let angle = std::f64::consts::TAU * i as f64 / members.len() as f64
