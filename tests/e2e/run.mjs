@@ -205,6 +205,21 @@ const tests = [
       check(await page.locator('#suspicious li').count() > 0, 'suspicious profiles are listed');
       check((await text(page, '#unresolved')).includes('duplicate_key'), 'unresolved records are broken down by reason');
       await shot(page, output, '9-review');
+      // A suspicious profile opens with its chain, and another record's absence is explained rule by rule.
+      await page.click('#suspicious li:first-child button');
+      await page.locator('#pair-chain').waitFor({ timeout: 20000 });
+      await page.selectOption('[aria-label="The other record\'s model"]', 'crm');
+      await page.fill('#why-not-key', 'CRM-0000001');
+      await page.click('text=Explain');
+      await page.locator('#why-not-answer .verdicts li').first().waitFor();
+      check(await page.locator('#why-not-answer .verdicts li').count() === 4, 'one verdict per rule');
+      await shot(page, output, '10-why-not');
+      await go(page, 'events');
+      await page.locator('#events-rate').waitFor({ timeout: 20000 });
+      const rate = parseFloat(await text(page, '#events-rate'));
+      check(rate > 0 && rate <= 100, `the demo's events are stitched: ${rate}%`);
+      check(await page.locator('#event-metrics tbody tr').count() > 1, 'stitch rates by model and identifier');
+      await shot(page, output, '11-events');
       const [download] = await Promise.all([page.waitForEvent('download'), (async () => {
         await go(page, 'export');
         await page.click('#table-identity_golden');
@@ -249,7 +264,7 @@ const tests = [
       await page.locator('#import-errors').waitFor();
       const message = await text(page, '#import-errors');
       check(message.includes('models[0]') && message.includes('primry_key'), `the import error names the JSON path: ${message}`);
-      await shot(page, output, '10-export-refused');
+      await shot(page, output, '12-export-refused');
     },
   },
   {

@@ -3,7 +3,7 @@
 
 use serde::{Serialize, de::DeserializeOwned};
 use spine_core::options::{
-    Columns, Criterion, Fuzzy, Golden, GoldenField, Guardrails, Identifier, IdentityGraph,
+    Columns, Criterion, Events, Fuzzy, Golden, GoldenField, Guardrails, Identifier, IdentityGraph,
     MatchType, Model, Rule,
 };
 use spine_core::settings::{DateOrder, IdentifierKind, Step, Strategy};
@@ -129,6 +129,8 @@ pub enum Edit {
     SetName {
         name: String,
     },
+    /// Replaces the event models and stitching policy (None removes event stitching).
+    SetEvents(Option<Box<Events>>),
     /// Replaces the whole graph (import, demo).
     Replace(Box<IdentityGraph>),
 }
@@ -484,6 +486,7 @@ pub fn apply(graph: &mut IdentityGraph, edit: Edit) {
             }
         }
         Edit::SetName { name } => graph.name = name,
+        Edit::SetEvents(events) => graph.events = events.map(|e| *e),
         Edit::Replace(new) => *graph = *new,
     }
 }

@@ -114,11 +114,13 @@ pub fn positions(labels: &[usize], width: f64, height: f64) -> Vec<(f64, f64)> {
             cell_w * ((g % columns) as f64 + 0.5),
             cell_h * ((g / columns) as f64 + 0.5),
         );
+        // About 60 pixels of ring per record, so keys written under neighbours do not overlap, within the cell.
         let radius = if members.len() == 1 {
             0.0
         } else {
-            (cell_w.min(cell_h) * 0.36)
-                .min(14.0 * members.len() as f64 / std::f64::consts::PI + 10.0)
+            (9.5 * members.len() as f64)
+                .max(24.0)
+                .min(cell_w.min(cell_h) * 0.42)
         };
         for (i, &node) in members.iter().enumerate() {
             let angle = std::f64::consts::TAU * i as f64 / members.len() as f64

@@ -7,6 +7,7 @@
 pub mod browser;
 pub mod components;
 pub mod csv_safe;
+pub mod event_setup;
 pub mod graph_edit;
 pub mod graph_layout;
 pub mod growth;

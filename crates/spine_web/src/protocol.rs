@@ -42,6 +42,17 @@ pub enum Request {
     WhatIf { list: ChangeList, page: usize },
     /// Read an identity graph file being imported, reporting problems of its JSON with their place.
     Parse { file: String, json: String },
+    /// Why two records are (or are not) in one profile, rule by rule.
+    ExplainRecords { left: RecordId, right: RecordId },
+    /// Event stitching results of the last run.
+    Events,
+}
+
+/// A record named by its model and key.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct RecordId {
+    pub model: String,
+    pub key: String,
 }
 
 /// What the worker answers.
@@ -86,6 +97,12 @@ pub enum Response {
         file: String,
         problems: Vec<Problem>,
     },
+    Explained(Box<RecordsExplanation>),
+    /// A record or profile the last run does not know.
+    ExplainFailed {
+        message: String,
+    },
+    Events(Box<EventsData>),
     /// A query that needs a finished run arrived before one.
     NoRun,
 }
@@ -200,6 +217,8 @@ pub struct RunSummary {
     pub warning_count: usize,
     /// The comparison with the run before, when there was one.
     pub what_if: Option<WhatIfSummary>,
+    /// (events, stitched or backfilled) when the graph has event models.
+    pub events: Option<(u64, u64)>,
 }
 
 /// `identity_golden_report` in numbers.
@@ -280,8 +299,12 @@ pub struct ProfileDetail {
     pub conflict: bool,
     pub records: Vec<RecordCard>,
     pub golden: Vec<GoldenCell>,
-    /// Pairs touching the profile's records, in `match_pairs` order.
+    /// Pairs touching the profile's records, in `match_pairs` order (the growth view draws them).
     pub pairs: Vec<PairRow>,
+    /// The accepted pairs that joined the records: a spanning tree, earliest stage first.
+    pub chain: Vec<PairRow>,
+    /// Pairs touching the profile that a guardrail refused, with what they broke.
+    pub refusals: Vec<PairRow>,
     /// The rule names, in stage order.
     pub rules: Vec<String>,
 }
@@ -327,6 +350,36 @@ pub struct PairRow {
     /// `accepted`, `pair_conflict` or `merge_refused`.
     pub decision: String,
     pub detail: String,
+}
+
+/// Why two records are or are not together, rule by rule.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecordsExplanation {
+    pub left: RecordFate,
+    pub right: RecordFate,
+    pub same_profile: bool,
+    /// (stage, rule, joined, the verdict in words), in stage order.
+    pub verdicts: Vec<(usize, String, bool, String)>,
+}
+
+/// What became of one record.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecordFate {
+    pub model: String,
+    pub key: String,
+    pub status: String,
+    pub profile: Option<String>,
+}
+
+/// Event stitching of the last run: stitch rates, unstitched reasons and the first unstitched events.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EventsData {
+    pub events: u64,
+    /// `identity_event_metrics`.
+    pub metrics: TableData,
+    /// The first rows of `identity_unstitched_events`.
+    pub unstitched: TableData,
+    pub unstitched_total: usize,
 }
 
 /// A table sent for display: a header and rows of text.

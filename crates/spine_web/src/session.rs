@@ -4,13 +4,16 @@
 use crate::csv_safe::neutralise;
 use crate::inspect::{model_name, summarize};
 use crate::protocol::{
-    CellView, ChangeItem, ChangeList, CsvFile, FileSummary, GoldenCell, PairRow, Problem,
-    ProfileDetail, ProfileRow, ProfilesPage, RecordCard, Request, Response, ReviewData,
-    RunProgress, RunSummary, StageRow, Suspect, TableData, Totals, WhatIfPage,
+    CellView, ChangeItem, ChangeList, CsvFile, EventsData, FileSummary, GoldenCell, PairRow,
+    Problem, ProfileDetail, ProfileRow, ProfilesPage, RecordCard, RecordFate, RecordId,
+    RecordsExplanation, Request, Response, ReviewData, RunProgress, RunSummary, StageRow, Suspect,
+    TableData, Totals, WhatIfPage,
 };
 use crate::whatif::{Comparison, Member, Membership, compare};
-use spine_core::resolve::{Decision, Resolution, resolve};
-use spine_core::settings::{GoldenSource, IdentifierKind, Settings};
+use spine_core::events::{Stitching, stitch};
+use spine_core::explain::{ChainLink, CriterionScore, RefusedPair, RuleOutcome};
+use spine_core::resolve::{Resolution, resolve};
+use spine_core::settings::{GoldenSource, Settings};
 use spine_core::validate::{DataShape, Diagnostic, parse_graph, validate};
 use spine_core::{Control, Progress, Table, parse_csv};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -29,8 +32,8 @@ const WARNINGS_SHOWN: usize = 20;
 const LARGEST_SHOWN: usize = 12;
 /// The largest profile the run screen picks to show growing.
 const SHOWCASE_MAX_RECORDS: usize = 24;
-/// Suspicious profiles listed per reason.
-const SUSPECTS_PER_REASON: usize = 4;
+/// Suspicious profiles listed on the Review screen, most suspicious first.
+const SUSPECTS_SHOWN: usize = 15;
 /// Progress reports are sent at most this often (milliseconds), and on every new stage.
 const PROGRESS_EVERY_MS: f64 = 80.0;
 
@@ -52,6 +55,8 @@ struct Run {
     /// Per model: key -> row, built on first use.
     rows: HashMap<usize, HashMap<String, usize>>,
     membership: Membership,
+    /// Events attached to the profiles, when the graph has event models.
+    stitching: Option<Stitching>,
 }
 
 /// Everything the worker holds between requests.
@@ -110,6 +115,8 @@ impl Session {
             Request::Review => out(self.review()),
             Request::Table { name } => out(self.table(&name)),
             Request::WhatIf { list, page } => out(self.what_if(list, page)),
+            Request::ExplainRecords { left, right } => out(self.explain_records(&left, &right)),
+            Request::Events => out(self.events()),
             Request::Parse { file, json } => out(Response::Parsed {
                 file,
                 problems: parse_graph(&json).err().map(problems).unwrap_or_default(),
@@ -236,8 +243,27 @@ impl Session {
                 return;
             }
         };
+        // Events are stitched to the profiles when the graph has event models (SPEC section 7).
+        let stitching = match &settings.events {
+            Some(events) => {
+                let tables: Vec<Table> = events
+                    .models
+                    .iter()
+                    .filter_map(|model| self.files.get(&model.name).map(|f| f.table.clone()))
+                    .collect();
+                match stitch(&resolution, &tables) {
+                    Ok(stitching) => Some(stitching),
+                    Err(error) => {
+                        out(fail(error.to_string(), Vec::new()));
+                        return;
+                    }
+                }
+            }
+            None => None,
+        };
         let engine_ms = clock() - started;
-        let run = Run::new(revision, resolution, tables, settings);
+        let mut run = Run::new(revision, resolution, tables, settings);
+        run.stitching = stitching;
         self.comparison = self
             .run
             .as_ref()
@@ -316,12 +342,76 @@ impl Session {
         let csv = run
             .resolution
             .table_csv(name)
+            .or_else(|| run.stitching.as_ref().and_then(|s| s.table_csv(name)))
             .map(|csv| neutralise(&csv))
             .unwrap_or_default();
         Response::Table {
             name: name.to_owned(),
             csv,
         }
+    }
+
+    fn explain_records(&self, left: &RecordId, right: &RecordId) -> Response {
+        let Some(run) = &self.run else {
+            return Response::NoRun;
+        };
+        let explained = run.resolution.explain_records(
+            (left.model.as_str(), left.key.as_str()),
+            (right.model.as_str(), right.key.as_str()),
+        );
+        match explained {
+            Ok(explanation) => {
+                let fate = |state: spine_core::explain::RecordState| RecordFate {
+                    model: state.model,
+                    key: state.key,
+                    status: state.status,
+                    profile: state.profile_id,
+                };
+                Response::Explained(Box::new(RecordsExplanation {
+                    same_profile: explanation.same_profile,
+                    verdicts: explanation
+                        .rules
+                        .iter()
+                        .map(|v| {
+                            let joined = matches!(v.outcome, RuleOutcome::Joined);
+                            (v.stage, v.rule.clone(), joined, v.outcome.sentence())
+                        })
+                        .collect(),
+                    left: fate(explanation.left),
+                    right: fate(explanation.right),
+                }))
+            }
+            Err(error) => Response::ExplainFailed {
+                message: error.to_string(),
+            },
+        }
+    }
+
+    fn events(&self) -> Response {
+        let Some(run) = &self.run else {
+            return Response::NoRun;
+        };
+        let Some(stitching) = &run.stitching else {
+            return Response::ExplainFailed {
+                message: "The last run had no event model to stitch.".to_owned(),
+            };
+        };
+        let data = |name: &str| {
+            stitching
+                .table_csv(name)
+                .and_then(|csv| parse_csv(name, csv.as_bytes()).ok())
+                .map(|table| table_data(&table))
+                .unwrap_or_default()
+        };
+        let mut unstitched = data("identity_unstitched_events");
+        let unstitched_total = unstitched.rows.len();
+        unstitched.rows.truncate(UNRESOLVED_SHOWN);
+        Response::Events(Box::new(EventsData {
+            events: stitching.event_count() as u64,
+            metrics: data("identity_event_metrics"),
+            unstitched,
+            unstitched_total,
+        }))
     }
 
     fn what_if(&self, list: ChangeList, page: usize) -> Response {
@@ -399,6 +489,7 @@ impl Run {
             index,
             rows: HashMap::new(),
             membership: Membership { revision, members },
+            stitching: None,
         }
     }
 
@@ -470,8 +561,9 @@ impl Run {
             tables: self
                 .resolution
                 .table_names()
-                .iter()
-                .map(|t| (*t).to_owned())
+                .into_iter()
+                .chain(self.stitching.iter().flat_map(Stitching::table_names))
+                .map(str::to_owned)
                 .collect(),
             golden_fields: self
                 .settings
@@ -486,6 +578,14 @@ impl Run {
                 .map(ToString::to_string)
                 .collect(),
             what_if: comparison.map(|c| c.summary.clone()),
+            events: self.stitching.as_ref().map(|s| {
+                // The first metrics row covers every model and identifier.
+                let all = s.metrics().first();
+                (
+                    s.event_count() as u64,
+                    all.map_or(0, |m| m.stitched + m.backfilled),
+                )
+            }),
         }
     }
 
@@ -582,12 +682,21 @@ impl Run {
             })
             .map(|p| pair_row(&self.settings, &p))
             .collect();
+        let (chain, refusals) = match self.resolution.explain_profile(&id) {
+            Ok(explanation) => (
+                explanation.chain.iter().map(chain_row).collect(),
+                explanation.refusals.iter().map(refusal_row).collect(),
+            ),
+            Err(_) => (Vec::new(), Vec::new()),
+        };
         Some(ProfileDetail {
             id,
             conflict,
             records: cards,
             golden,
             pairs,
+            chain,
+            refusals,
             rules: self.settings.rules.iter().map(|r| r.name.clone()).collect(),
         })
     }
@@ -640,110 +749,77 @@ impl Run {
     }
 
     fn table_data(&self, name: &str) -> TableData {
-        let Some(csv) = self.resolution.table_csv(name) else {
-            return TableData::default();
-        };
-        match parse_csv(name, csv.as_bytes()) {
-            Ok(table) => TableData {
-                columns: table.columns.clone(),
-                rows: (0..table.len())
-                    .map(|row| table.row(row).map(str::to_owned).collect())
-                    .collect(),
-            },
-            Err(_) => TableData::default(),
-        }
+        self.resolution
+            .table_csv(name)
+            .and_then(|csv| parse_csv(name, csv.as_bytes()).ok())
+            .map(|table| table_data(&table))
+            .unwrap_or_default()
     }
 
-    /// Profiles worth a look: the largest, those holding the most distinct emails or names, and those next to
-    /// merges the guardrails refused. Each reason lists a few; a profile is listed once, under its first reason.
+    /// The engine's ranking of suspicious profiles, each with its reasons in words.
     fn suspects(&self) -> Vec<Suspect> {
-        let mut sizes: BTreeMap<String, u64> = BTreeMap::new();
-        let mut of_record: HashMap<(&str, &str), &str> = HashMap::new();
-        for profile in self.resolution.profiles() {
-            sizes.insert(profile.id.to_owned(), profile.records.len() as u64);
-            for record in &profile.records {
-                of_record.insert((record.model, record.key), profile.id);
-            }
-        }
-        let mut out: Vec<Suspect> = Vec::new();
-        let push =
-            |out: &mut Vec<Suspect>, ranked: Vec<(u64, String)>, reason: &dyn Fn(u64) -> String| {
-                let mut added = 0;
-                for (count, id) in ranked {
-                    if added == SUSPECTS_PER_REASON {
-                        break;
-                    }
-                    if out.iter().any(|s| s.id == id) {
-                        continue;
-                    }
-                    out.push(Suspect {
-                        records: sizes.get(&id).copied().unwrap_or_default(),
-                        id,
-                        reason: reason(count),
-                    });
-                    added += 1;
-                }
-            };
-        let rank = |counts: BTreeMap<String, u64>, at_least: u64| {
-            let mut ranked: Vec<(u64, String)> = counts
-                .into_iter()
-                .filter(|(_, n)| *n >= at_least)
-                .map(|(id, n)| (n, id))
-                .collect();
-            ranked.sort_unstable_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-            ranked
-        };
-        let largest = rank(sizes.clone(), 3);
-        push(&mut out, largest, &|n| {
-            format!("holds {n} records, among the largest profiles")
-        });
-        // Distinct values per profile of each email and name identifier, from `identity_matched_ids`.
-        let matched = self.table_data("identity_matched_ids");
-        let (id_column, identifier_column) = (
-            matched.column(&self.settings.id_column),
-            matched.column("identifier"),
-        );
-        if let (Some(id_column), Some(identifier_column)) = (id_column, identifier_column) {
-            for kind in [IdentifierKind::Email, IdentifierKind::Name] {
-                for identifier in self.settings.identifiers.iter().filter(|i| i.kind == kind) {
-                    let mut counts: BTreeMap<String, u64> = BTreeMap::new();
-                    for row in matched
-                        .rows
-                        .iter()
-                        .filter(|row| row[identifier_column] == identifier.name)
-                    {
-                        *counts.entry(row[id_column].clone()).or_default() += 1;
-                    }
-                    let name = identifier.name.clone();
-                    push(&mut out, rank(counts, 2), &|n| {
-                        format!("holds {n} different values of {name}")
-                    });
-                }
-            }
-        }
-        let mut refused: BTreeMap<String, u64> = BTreeMap::new();
-        for pair in self
-            .resolution
-            .pairs()
-            .filter(|p| p.decision == Decision::MergeRefused)
-        {
-            let mut ids: Vec<&str> = [pair.left, pair.right]
-                .iter()
-                .filter_map(|r| of_record.get(&(r.model, r.key)).copied())
-                .collect();
-            ids.dedup();
-            for id in ids {
-                *refused.entry(id.to_owned()).or_default() += 1;
-            }
-        }
-        push(&mut out, rank(refused, 1), &|n| {
-            if n == 1 {
-                "a guardrail refused a merge with it".to_owned()
-            } else {
-                format!("guardrails refused {n} merges with it")
-            }
-        });
-        out
+        self.resolution
+            .suspicious_profiles()
+            .into_iter()
+            .take(SUSPECTS_SHOWN)
+            .map(|p| Suspect {
+                id: p.profile_id,
+                records: p.records,
+                reason: p
+                    .reasons
+                    .iter()
+                    .map(|r| r.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            })
+            .collect()
+    }
+}
+
+/// `criterion=score;...` as `match_pairs` writes it.
+fn scores_text(scores: &[CriterionScore]) -> String {
+    let parts: Vec<String> = scores
+        .iter()
+        .map(|s| format!("{}={}", s.identifiers, s.score))
+        .collect();
+    parts.join(";")
+}
+
+fn chain_row(link: &ChainLink) -> PairRow {
+    PairRow {
+        left_model: link.left.model.clone(),
+        left_key: link.left.key.clone(),
+        right_model: link.right.model.clone(),
+        right_key: link.right.key.clone(),
+        stage: link.stage,
+        rule: link.rule.clone(),
+        scores: scores_text(&link.scores),
+        decision: "accepted".to_owned(),
+        detail: String::new(),
+    }
+}
+
+fn refusal_row(pair: &RefusedPair) -> PairRow {
+    PairRow {
+        left_model: pair.left.model.clone(),
+        left_key: pair.left.key.clone(),
+        right_model: pair.right.model.clone(),
+        right_key: pair.right.key.clone(),
+        stage: pair.stage,
+        rule: pair.rule.clone(),
+        scores: String::new(),
+        decision: pair.decision.clone(),
+        detail: pair.detail.clone(),
+    }
+}
+
+/// A parsed table as rows of text.
+fn table_data(table: &Table) -> TableData {
+    TableData {
+        columns: table.columns.clone(),
+        rows: (0..table.len())
+            .map(|row| table.row(row).map(str::to_owned).collect())
+            .collect(),
     }
 }
 

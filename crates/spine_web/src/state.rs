@@ -5,8 +5,8 @@
 
 use crate::graph_edit::{Edit, apply, empty_graph};
 use crate::protocol::{
-    FileSummary, Problem, ProfileDetail, ProfilesPage, Response, ReviewData, RunProgress,
-    RunSummary, WhatIfPage,
+    EventsData, FileSummary, Problem, ProfileDetail, ProfilesPage, RecordsExplanation, Response,
+    ReviewData, RunProgress, RunSummary, WhatIfPage,
 };
 use spine_core::options::IdentityGraph;
 use std::collections::BTreeMap;
@@ -23,11 +23,12 @@ pub enum Screen {
     Profiles,
     Review,
     WhatIf,
+    Events,
     Export,
 }
 
 impl Screen {
-    pub const ALL: [Screen; 8] = [
+    pub const ALL: [Screen; 9] = [
         Screen::Data,
         Screen::Graph,
         Screen::Rules,
@@ -35,6 +36,7 @@ impl Screen {
         Screen::Profiles,
         Screen::Review,
         Screen::WhatIf,
+        Screen::Events,
         Screen::Export,
     ];
 
@@ -48,6 +50,7 @@ impl Screen {
             Screen::Profiles => "Profiles",
             Screen::Review => "Review",
             Screen::WhatIf => "What-if",
+            Screen::Events => "Events",
             Screen::Export => "Export",
         }
     }
@@ -62,6 +65,7 @@ impl Screen {
             Screen::Profiles => "profiles",
             Screen::Review => "review",
             Screen::WhatIf => "what-if",
+            Screen::Events => "events",
             Screen::Export => "export",
         }
     }
@@ -131,6 +135,10 @@ pub struct AppState {
     pub notice: Option<String>,
     /// The outcome of the last graph import.
     pub import: Option<Import>,
+    /// The last explanation of two records, or why it could not be given.
+    pub explained: Option<Result<Rc<RecordsExplanation>, String>>,
+    /// Event stitching results of the last run.
+    pub events: Option<Rc<EventsData>>,
 }
 
 /// What became of an imported graph file: its problems, none when it was imported.
@@ -166,6 +174,8 @@ impl Default for AppState {
             worker_generation: 0,
             notice: None,
             import: None,
+            explained: None,
+            events: None,
         }
     }
 }
@@ -237,6 +247,8 @@ impl AppState {
         self.watched = None;
         self.review = None;
         self.what_if = None;
+        self.explained = None;
+        self.events = None;
     }
 
     fn answer(&mut self, response: Response) {
@@ -326,6 +338,9 @@ impl AppState {
                     problems,
                 });
             }
+            Response::Explained(explanation) => self.explained = Some(Ok(Rc::new(*explanation))),
+            Response::ExplainFailed { message } => self.explained = Some(Err(message)),
+            Response::Events(events) => self.events = Some(Rc::new(*events)),
             Response::NoRun => {
                 self.notice =
                     Some("Run the resolution first: there are no results yet.".to_owned());

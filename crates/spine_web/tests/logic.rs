@@ -5,6 +5,7 @@
 use spine_core::options::{Columns, IdentityGraph, MatchType};
 use spine_core::settings::IdentifierKind;
 use spine_web::csv_safe::{is_formula, neutralise};
+use spine_web::event_setup::{default_policy, event_model};
 use spine_web::graph_edit::{Edit, apply, empty_graph};
 use spine_web::growth::{GrowthEdge, components, positions};
 use spine_web::inspect::{detect_kind, model_name, suggest_key, suggest_order, summarize};
@@ -474,4 +475,63 @@ fn components_follow_the_stages_and_ignore_refused_pairs() {
     let distinct: std::collections::BTreeSet<(i64, i64)> =
         places.iter().map(|(x, y)| (*x as i64, *y as i64)).collect();
     assert_eq!(distinct.len(), 4, "the members of one ring do not overlap");
+}
+
+// ---- event files ----
+
+#[wasm_bindgen_test]
+fn a_file_becomes_an_event_model_with_the_graphs_identifiers() {
+    let mut graph = graph_with_model("crm");
+    for (name, kind) in [
+        ("email", IdentifierKind::Email),
+        ("user_id", IdentifierKind::UserId),
+        ("anonymous_id", IdentifierKind::AnonymousId),
+        ("first_name", IdentifierKind::Name),
+    ] {
+        apply(
+            &mut graph,
+            Edit::AddIdentifier {
+                name: name.into(),
+                kind,
+            },
+        );
+    }
+    let web = table(
+        "web_events.csv",
+        "event_id,ts,type,uid,mail,anonymous_id,page\n\
+         E1,2024-01-01T10:00:00Z,view,u1,a@x.com,a-1,/home\n\
+         E2,2024-01-02T10:00:00Z,buy,,b@x.com,a-2,/cart\n",
+    );
+    let summary = summarize("web_events.csv", 10, &web);
+    let model = event_model(&summary, &graph);
+    assert_eq!(
+        (
+            model.name.as_str(),
+            model.key.as_str(),
+            model.timestamp.as_str()
+        ),
+        ("web_events", "event_id", "ts")
+    );
+    assert_eq!(model.event_type.as_deref(), Some("type"));
+    let mapped: Vec<(&str, &[String])> = model
+        .identifiers
+        .iter()
+        .map(|(i, c)| (i.as_str(), c.as_slice()))
+        .collect();
+    assert_eq!(
+        mapped,
+        vec![
+            ("anonymous_id", &["anonymous_id".to_owned()][..]),
+            ("email", &["mail".to_owned()][..]),
+            ("user_id", &["uid".to_owned()][..]),
+        ]
+    );
+    let policy = default_policy(&graph, vec![model]);
+    assert_eq!(
+        policy.priority,
+        ["user_id", "email", "anonymous_id"],
+        "strongest first, names left out"
+    );
+    assert_eq!(policy.anonymous, ["anonymous_id"]);
+    assert!(policy.backfill);
 }

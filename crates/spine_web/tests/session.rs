@@ -199,6 +199,13 @@ fn a_run_answers_pages_profiles_tables_and_what_if() {
         ("Robert", vec!["first_name".to_owned()])
     );
     assert_eq!(detail.pairs.len(), 1);
+    assert_eq!(
+        detail.chain.len(),
+        1,
+        "the chain is the pair that joined them"
+    );
+    assert_eq!(detail.chain[0].scores, "email=1.0000");
+    assert!(detail.refusals.is_empty());
     assert_eq!(detail.pairs[0].decision, "accepted");
     assert_eq!(detail.pairs[0].scores, "email=1.0000");
 
@@ -318,4 +325,103 @@ fn an_imported_graph_is_read_with_the_place_of_each_problem() {
         problems[0].message.contains("line 1, column"),
         "{problems:?}"
     );
+}
+
+fn record(model: &str, key: &str) -> spine_web::protocol::RecordId {
+    spine_web::protocol::RecordId {
+        model: model.into(),
+        key: key.into(),
+    }
+}
+
+#[wasm_bindgen_test]
+fn two_records_are_explained_rule_by_rule() {
+    let mut session = Session::default();
+    load(&mut session);
+    run(&mut session, 1, graph(BY_EMAIL));
+    let Response::Explained(apart) = one(
+        &mut session,
+        Request::ExplainRecords {
+            left: record("crm", "c1"),
+            right: record("shop", "s2"),
+        },
+    ) else {
+        panic!("expected an explanation")
+    };
+    assert!(!apart.same_profile);
+    assert_eq!(apart.verdicts.len(), 1);
+    let (stage, rule, joined, sentence) = &apart.verdicts[0];
+    assert_eq!((*stage, rule.as_str(), *joined), (1, "same_email", false));
+    assert!(!sentence.is_empty());
+    assert_eq!(apart.right.status, "unique");
+    let Response::Explained(together) = one(
+        &mut session,
+        Request::ExplainRecords {
+            left: record("crm", "c1"),
+            right: record("shop", "s1"),
+        },
+    ) else {
+        panic!("expected an explanation")
+    };
+    assert!(together.same_profile);
+    assert!(together.verdicts[0].2, "the rule joined them");
+    let Response::ExplainFailed { message } = one(
+        &mut session,
+        Request::ExplainRecords {
+            left: record("crm", "c1"),
+            right: record("shop", "nope"),
+        },
+    ) else {
+        panic!("an unknown record is reported")
+    };
+    assert!(message.contains("nope"), "{message}");
+}
+
+#[wasm_bindgen_test]
+fn events_are_stitched_after_the_run() {
+    let mut session = Session::default();
+    load(&mut session);
+    let web = CsvFile {
+        name: "web.csv".into(),
+        bytes:
+            b"event_id,ts,email\ne1,2024-01-01,ann@example.com\ne2,2024-01-02,nobody@example.com\n"
+                .to_vec(),
+    };
+    one(
+        &mut session,
+        Request::Load {
+            files: vec![web],
+            fresh: true,
+        },
+    );
+    let with_events = graph(BY_EMAIL).replacen(
+        r#""rules":"#,
+        r#""events": {"models": [{"name": "web", "key": "event_id", "timestamp": "ts", "identifiers": {"email": "email"}}], "priority": ["email"]},
+        "rules":"#,
+        1,
+    );
+    let summary = run(&mut session, 1, with_events);
+    assert_eq!(
+        summary.events,
+        Some((2, 1)),
+        "e1 reaches ann, e2 knows nobody"
+    );
+    assert!(summary.tables.iter().any(|t| t == "identity_event_links"));
+    let Response::Events(data) = one(&mut session, Request::Events) else {
+        panic!("expected the events")
+    };
+    assert_eq!(data.events, 2);
+    assert_eq!(data.unstitched_total, 1);
+    let reason = data.unstitched.column("reason").unwrap();
+    assert_eq!(data.unstitched.rows[0][reason], "unknown_identifier");
+    assert!(!data.metrics.rows.is_empty());
+    let Response::Table { csv, .. } = one(
+        &mut session,
+        Request::Table {
+            name: "identity_event_links".into(),
+        },
+    ) else {
+        panic!("expected a table")
+    };
+    assert!(csv.starts_with("model,event_key"), "{csv}");
 }

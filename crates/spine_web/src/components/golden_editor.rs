@@ -121,7 +121,7 @@ pub fn GoldenEditor(props: &GoldenEditorProps) -> Html {
             if !candidates.is_empty() {
                 <div class="row">
                     <select ref={new_field} aria-label="Golden field to add">
-                        { for candidates.iter().map(|c| html! { <option value={c.clone()}>{ c.clone() }</option> }) }
+                        { for candidates.iter().enumerate().map(|(i, c)| html! { <option value={c.clone()} selected={i == 0}>{ c.clone() }</option> }) }
                     </select>
                     <button class="small" onclick={add}>{ "Add golden field" }</button>
                 </div>

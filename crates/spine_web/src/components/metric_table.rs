@@ -12,6 +12,9 @@ pub struct MetricTableProps {
     pub table: TableData,
     /// (column name in the engine's table, heading shown, is a rate).
     pub columns: Vec<(&'static str, &'static str, bool)>,
+    /// Scroll inside a box of limited height (long lists).
+    #[prop_or_default]
+    pub tall: bool,
 }
 
 /// A rate of the engine's tables as a percentage; anything else as written.
@@ -30,7 +33,7 @@ pub fn MetricTable(props: &MetricTableProps) -> Html {
         .map(|(name, heading, rate)| (props.table.column(name), *heading, *rate))
         .collect();
     html! {
-        <div class="table-scroll">
+        <div class={classes!("table-scroll", props.tall.then_some("tall"))}>
             <table class="data-table metric-table" id={props.id.clone()}>
                 <caption>{ props.caption.clone() }</caption>
                 <thead><tr>{ for shown.iter().map(|(_, heading, _)| html! { <th scope="col">{ *heading }</th> }) }</tr></thead>

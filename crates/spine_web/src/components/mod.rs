@@ -3,6 +3,8 @@
 pub mod cluster_view;
 pub mod data_screen;
 pub mod drop_zone;
+pub mod event_policy;
+pub mod events_screen;
 pub mod export_screen;
 pub mod file_card;
 pub mod golden_editor;
@@ -30,3 +32,4 @@ pub mod stage_timeline;
 pub mod stat_tiles;
 pub mod suggestion_list;
 pub mod what_if_screen;
+pub mod why_not;

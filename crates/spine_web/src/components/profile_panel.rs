@@ -2,7 +2,8 @@
 //! side with the winning cells highlighted, and the pairs that joined them.
 
 use crate::components::pair_chain::PairChain;
-use crate::protocol::ProfileDetail;
+use crate::components::why_not::WhyNot;
+use crate::protocol::{ProfileDetail, RecordId, RecordsExplanation};
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -11,6 +12,10 @@ pub struct ProfilePanelProps {
     pub detail: Rc<ProfileDetail>,
     pub on_close: Callback<()>,
     pub on_watch: Callback<String>,
+    /// Every model, for the "why not" question.
+    pub models: Vec<String>,
+    pub explained: Option<Result<Rc<RecordsExplanation>, String>>,
+    pub on_explain: Callback<(RecordId, RecordId)>,
 }
 
 #[component]
@@ -74,7 +79,14 @@ pub fn ProfilePanel(props: &ProfilePanelProps) -> Html {
                 }) }
             </div>
             <h3>{ "Why these records are together" }</h3>
-            <PairChain pairs={d.pairs.clone()} />
+            <p class="muted small">{ "The pairs that joined the records, earliest stage first: each joined two groups not yet joined." }</p>
+            <PairChain pairs={d.chain.clone()} />
+            if !d.refusals.is_empty() {
+                <h3>{ "Refused around it" }</h3>
+                <PairChain pairs={d.refusals.clone()} />
+            }
+            <WhyNot records={d.records.iter().map(|r| RecordId { model: r.model.clone(), key: r.key.clone() }).collect::<Vec<_>>()}
+                models={props.models.clone()} result={props.explained.clone()} on_ask={props.on_explain.clone()} />
         </section>
     }
 }

@@ -74,6 +74,12 @@ pub fn ProfilesScreen() -> Html {
             studio.dispatch(Action::Navigate(Screen::Run));
         })
     };
+    let on_explain = {
+        let studio = studio.clone();
+        Callback::from(move |(left, right)| {
+            studio.send.emit(Request::ExplainRecords { left, right })
+        })
+    };
     let listing = state
         .profiles
         .as_ref()
@@ -105,7 +111,8 @@ pub fn ProfilesScreen() -> Html {
                 </span>
             </div>
             if let Some(detail) = detail {
-                <ProfilePanel {detail} {on_close} {on_watch} />
+                <ProfilePanel {detail} {on_close} {on_watch} models={state.graph.models.iter().map(|m| m.name.clone()).collect::<Vec<_>>()}
+                    explained={state.explained.clone()} on_explain={on_explain} />
             } else if state.opened.is_some() {
                 <p class="status">{ "Opening the profile…" }</p>
             }

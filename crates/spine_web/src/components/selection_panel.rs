@@ -134,7 +134,7 @@ pub fn SelectionPanel(props: &SelectionPanelProps) -> Html {
                     <label class="stack">
                         <span>{ "Map to identifier" }</span>
                         <select id="map-to" ref={map_to.clone()}>
-                            { for graph.identifiers.iter().map(|i| html! { <option value={i.name.clone()}>{ i.name.clone() }</option> }) }
+                            { for graph.identifiers.iter().enumerate().map(|(n, i)| html! { <option value={i.name.clone()} selected={n == 0}>{ i.name.clone() }</option> }) }
                         </select>
                     </label>
                     <div class="row">

@@ -1,6 +1,7 @@
 //! The page layout: the navigation on the left, the current screen on the right, and any notice above it.
 
 use crate::components::data_screen::DataScreen;
+use crate::components::events_screen::EventsScreen;
 use crate::components::export_screen::ExportScreen;
 use crate::components::graph_screen::GraphScreen;
 use crate::components::nav_bar::NavBar;
@@ -53,6 +54,7 @@ pub fn Shell() -> Html {
                     Screen::Profiles => html! { <ProfilesScreen /> },
                     Screen::Review => html! { <ReviewScreen /> },
                     Screen::WhatIf => html! { <WhatIfScreen /> },
+                    Screen::Events => html! { <EventsScreen /> },
                     Screen::Export => html! { <ExportScreen /> },
                 } }
             </main>
