@@ -111,6 +111,26 @@ pub enum Step {
     Phonetic,
 }
 
+impl Step {
+    /// Every step, in the order the SPEC lists them.
+    pub const ALL: [Step; 14] = [
+        Step::Trim,
+        Step::Lowercase,
+        Step::Uppercase,
+        Step::CollapseWhitespace,
+        Step::RemoveAccents,
+        Step::OnlyNumeric,
+        Step::Alphanumeric,
+        Step::Date,
+        Step::Email,
+        Step::EmailGmailDots,
+        Step::Phone,
+        Step::Name,
+        Step::Nickname,
+        Step::Phonetic,
+    ];
+}
+
 #[derive(
     Debug,
     Clone,

@@ -416,19 +416,7 @@ impl Checker {
                     format!("model `{}` maps no identifier, so none of its records could match; map at least one column to an identifier.", model.name),
                 );
             }
-            let mut identifiers = Vec::new();
-            for (name, mapped) in &model.identifiers {
-                let mapping_path = format!("{path}.identifiers.{name}");
-                let identifier = self.identifier_ref(&mapping_path, name, names);
-                let columns_ok = self.check_mapping(&mapping_path, mapped, &model.name, columns);
-                if let (Some(identifier), true) = (identifier, columns_ok) {
-                    identifiers.push(IdentifierMapping {
-                        identifier,
-                        columns: mapped.as_slice().to_vec(),
-                    });
-                }
-            }
-            identifiers.sort_by_key(|mapping| mapping.identifier);
+            let identifiers = self.mappings(&path, &model.identifiers, &model.name, columns, names);
             let mut fields = Vec::new();
             for (name, column) in &model.fields {
                 let field_path = format!("{path}.fields.{name}");
@@ -499,6 +487,32 @@ impl Checker {
             return false;
         }
         true
+    }
+
+    /// Checks a model's identifier mappings (profile or event model) and compiles the valid ones, sorted by
+    /// identifier.
+    fn mappings(
+        &mut self,
+        path: &str,
+        mapped: &BTreeMap<String, Columns>,
+        model: &str,
+        columns: Option<&[String]>,
+        names: &Names,
+    ) -> Vec<IdentifierMapping> {
+        let mut identifiers = Vec::new();
+        for (name, mapped) in mapped {
+            let mapping_path = format!("{path}.identifiers.{name}");
+            let identifier = self.identifier_ref(&mapping_path, name, names);
+            let columns_ok = self.check_mapping(&mapping_path, mapped, model, columns);
+            if let (Some(identifier), true) = (identifier, columns_ok) {
+                identifiers.push(IdentifierMapping {
+                    identifier,
+                    columns: mapped.as_slice().to_vec(),
+                });
+            }
+        }
+        identifiers.sort_by_key(|mapping| mapping.identifier);
+        identifiers
     }
 
     fn check_mapping(
@@ -780,19 +794,7 @@ impl Checker {
                     format!("event model `{}` maps no identifier, so none of its events could be stitched; map at least one.", model.name),
                 );
             }
-            let mut identifiers = Vec::new();
-            for (name, mapped) in &model.identifiers {
-                let mapping_path = format!("{path}.identifiers.{name}");
-                let identifier = self.identifier_ref(&mapping_path, name, names);
-                let columns_ok = self.check_mapping(&mapping_path, mapped, &model.name, columns);
-                if let (Some(identifier), true) = (identifier, columns_ok) {
-                    identifiers.push(IdentifierMapping {
-                        identifier,
-                        columns: mapped.as_slice().to_vec(),
-                    });
-                }
-            }
-            identifiers.sort_by_key(|mapping| mapping.identifier);
+            let identifiers = self.mappings(&path, &model.identifiers, &model.name, columns, names);
             models.push(settings::EventModel {
                 name: model.name.clone(),
                 key: model.key.clone(),

@@ -456,22 +456,7 @@ fn blocked_values_and_patterns() {
 
 #[test]
 fn step_names_are_the_json_names() {
-    for step in [
-        Step::Trim,
-        Step::Lowercase,
-        Step::Uppercase,
-        Step::CollapseWhitespace,
-        Step::RemoveAccents,
-        Step::OnlyNumeric,
-        Step::Alphanumeric,
-        Step::Date,
-        Step::Email,
-        Step::EmailGmailDots,
-        Step::Phone,
-        Step::Name,
-        Step::Nickname,
-        Step::Phonetic,
-    ] {
+    for step in Step::ALL {
         assert_eq!(
             serde_json::to_string(&step).unwrap(),
             format!("\"{}\"", step_name(step))

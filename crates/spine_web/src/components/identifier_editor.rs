@@ -11,24 +11,6 @@ use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-/// Every standardization step, in the SPEC's order.
-pub const STEPS: [Step; 14] = [
-    Step::Trim,
-    Step::Lowercase,
-    Step::Uppercase,
-    Step::CollapseWhitespace,
-    Step::RemoveAccents,
-    Step::OnlyNumeric,
-    Step::Alphanumeric,
-    Step::Date,
-    Step::Email,
-    Step::EmailGmailDots,
-    Step::Phone,
-    Step::Name,
-    Step::Nickname,
-    Step::Phonetic,
-];
-
 /// Lines of a text area as a list, blank lines dropped.
 pub fn lines(text: &str) -> Vec<String> {
     text.lines()
@@ -145,7 +127,7 @@ fn identifier_card(
                     <li>
                         <select class="add-step" aria-label={format!("Add a step to {}", identifier.name)} onchange={add_step}>
                             <option value="" selected=true>{ "+ step" }</option>
-                            { for STEPS.iter().map(|s| html! { <option value={snake(s)}>{ snake(s) }</option> }) }
+                            { for Step::ALL.iter().map(|s| html! { <option value={snake(s)}>{ snake(s) }</option> }) }
                         </select>
                     </li>
                 </ol>
