@@ -499,17 +499,7 @@ impl Run {
         engine_ms: f64,
         elapsed_ms: f64,
     ) -> RunSummary {
-        let report = self.resolution.report();
-        let totals = Totals {
-            run_id: report.run_id.clone(),
-            records: report.total_records,
-            matched: report.matched,
-            unique: report.unique,
-            conflict: report.conflict,
-            missing: report.missing,
-            golden: report.golden_records,
-            emitted: report.emitted_records,
-        };
+        let totals = self.totals();
         let stages = self
             .resolution
             .stages()
@@ -701,9 +691,10 @@ impl Run {
         })
     }
 
-    fn review(&self) -> ReviewData {
+    /// The run's key numbers, from the engine's golden report.
+    fn totals(&self) -> Totals {
         let report = self.resolution.report();
-        let totals = Totals {
+        Totals {
             run_id: report.run_id.clone(),
             records: report.total_records,
             matched: report.matched,
@@ -712,7 +703,11 @@ impl Run {
             missing: report.missing,
             golden: report.golden_records,
             emitted: report.emitted_records,
-        };
+        }
+    }
+
+    fn review(&self) -> ReviewData {
+        let totals = self.totals();
         let table = |name: &str| self.table_data(name);
         let mut unresolved = table("identity_unresolved_records");
         let reason_column = unresolved.column("reason");

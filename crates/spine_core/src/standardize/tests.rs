@@ -464,23 +464,6 @@ fn step_names_are_the_json_names() {
     }
 }
 
-const ALL_STEPS: [Step; 14] = [
-    Step::Trim,
-    Step::Lowercase,
-    Step::Uppercase,
-    Step::CollapseWhitespace,
-    Step::RemoveAccents,
-    Step::OnlyNumeric,
-    Step::Alphanumeric,
-    Step::Date,
-    Step::Email,
-    Step::EmailGmailDots,
-    Step::Phone,
-    Step::Name,
-    Step::Nickname,
-    Step::Phonetic,
-];
-
 /// Strings mixing the characters the steps care about: letters with and without accents, marks, punctuation,
 /// Unicode whitespace, digits, `@`, `+`, `.`, and anything else.
 fn tricky() -> impl Strategy<Value = String> {
@@ -501,7 +484,7 @@ fn used_value(steps: &[Step], raw: &str) -> Option<String> {
 
 proptest! {
     #[test]
-    fn steps_never_panic(raw in tricky(), step in proptest::sample::select(&ALL_STEPS[..])) {
+    fn steps_never_panic(raw in tricky(), step in proptest::sample::select(&Step::ALL[..])) {
         let mut id = identifier(&[step]);
         id.default_region = Some("FR".to_owned());
         let _ = standardize(&id, &raw);
@@ -511,7 +494,7 @@ proptest! {
     }
 
     #[test]
-    fn used_values_are_never_blank(raw in tricky(), steps in proptest::collection::vec(proptest::sample::select(&ALL_STEPS[..]), 0..4)) {
+    fn used_values_are_never_blank(raw in tricky(), steps in proptest::collection::vec(proptest::sample::select(&Step::ALL[..]), 0..4)) {
         if let Standardized::Used(value) = run(&steps, &raw) {
             prop_assert!(!value.trim().is_empty());
         }
