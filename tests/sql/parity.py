@@ -1,0 +1,476 @@
+"""Warehouse-SQL parity: the script of `spine sql` run in a real engine must give the tables of `spine run`.
+
+For each case (a spec case folder, or a data set with its identity graph) the harness runs `spine run` and
+`spine sql`, loads the models' CSV files into DuckDB or Spark as text tables, runs the script there, exports
+every output table the script created and compares it with the engine's CSV: the same header and the same
+rows as a multiset, since row order in a warehouse table means nothing. It ends with the line
+`sql parity (DIALECT): N passed, M failed, R refused` and exits 1 when any case failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import csv
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+LINE_COLUMN = "spine_line"
+WORK_PREFIX = "spine_work_"
+PREVIOUS_TABLES = {
+    # Table in the engine's previous output folder -> input table of the script, with the header used when
+    # the file is absent (the engine writes no redirects file on a first run).
+    "identity_match": ("previous_identity_match", ["model", "key", "dinmo_id", "status"]),
+    "identity_redirects": ("previous_identity_redirects", ["old_dinmo_id", "new_dinmo_id", "kind"]),
+}
+DIFF_ROWS = 5
+
+# Cells of a CSV can be far larger than the csv module's default limit of 128 KiB.
+csv.field_size_limit(sys.maxsize)
+
+
+@dataclass
+class Case:
+    """One comparison: an identity graph, the folder of its model CSVs and an optional previous run."""
+
+    name: str
+    graph: Path
+    data: Path
+    previous: Path | None = None
+
+
+@dataclass
+class Table:
+    """A table as text: its column names and its rows."""
+
+    columns: list[str]
+    rows: list[tuple[str, ...]]
+
+
+@dataclass
+class Input:
+    """An input table of the script: the model's rows as text, with the line each row starts on."""
+
+    name: str
+    columns: list[str]
+    rows: list[list[str]]
+    lines: list[int] = field(default_factory=list)
+
+
+@dataclass
+class Outcome:
+    """What one case gave: `passed`, `failed` or `refused`, with the lines that explain it."""
+
+    status: str
+    report: list[str] = field(default_factory=list)
+    spine_seconds: float = 0.0
+    sql_seconds: float = 0.0
+
+
+def read_csv(path: Path) -> Input:
+    """Reads a CSV as the engine does: a byte-order mark dropped, blank lines skipped, every cell text, and
+    the 1-based line where each row starts (header = line 1), counting the lines inside quoted cells."""
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle)
+        columns: list[str] | None = None
+        rows: list[list[str]] = []
+        lines: list[int] = []
+        while True:
+            start = reader.line_num + 1
+            try:
+                row = next(reader)
+            except StopIteration:
+                break
+            if not row or row == [""]:
+                continue
+            if columns is None:
+                columns = row
+                continue
+            rows.append(row)
+            lines.append(start)
+    if columns is None:
+        raise ValueError(f"{path}: the file is empty")
+    return Input(path.stem, columns, rows, lines)
+
+
+def read_output(path: Path) -> Table:
+    """An output CSV of `spine run` as a table of text."""
+    table = read_csv(path)
+    return Table(table.columns, [tuple(row) for row in table.rows])
+
+
+def compare(name: str, engine: Table, sql: Table) -> list[str]:
+    """The differences between the engine's table and the script's, as report lines (none when equal)."""
+    report: list[str] = []
+    if engine.columns != sql.columns:
+        report.append(f"  {name}: header differs")
+        report.append(f"    engine: {','.join(engine.columns)}")
+        report.append(f"    sql:    {','.join(sql.columns)}")
+        return report
+    engine_rows = collections.Counter(engine.rows)
+    sql_rows = collections.Counter(sql.rows)
+    only_engine = sorted((engine_rows - sql_rows).elements())
+    only_sql = sorted((sql_rows - engine_rows).elements())
+    if not only_engine and not only_sql:
+        return report
+    report.append(
+        f"  {name}: {len(engine.rows)} rows from the engine, {len(sql.rows)} from SQL; "
+        f"{len(only_engine)} only in the engine, {len(only_sql)} only in SQL"
+    )
+    for label, rows in (("only in the engine", only_engine), ("only in SQL", only_sql)):
+        for row in rows[:DIFF_ROWS]:
+            report.append(f"    {label}: {format_row(row)}")
+        if len(rows) > DIFF_ROWS:
+            report.append(f"    {label}: ... and {len(rows) - DIFF_ROWS} more")
+    return report
+
+
+def format_row(row: tuple[str, ...]) -> str:
+    """A row as one CSV line, so empty cells and commas stay visible."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="").writerow(row)
+    return out.getvalue()
+
+
+def split_statements(script: str) -> list[str]:
+    """The statements of a script: separated by `;` and an empty line, comment-only pieces dropped."""
+    statements = []
+    for piece in re.split(r";[ \t]*\r?\n[ \t]*\r?\n", script):
+        piece = piece.strip()
+        if piece.endswith(";"):
+            piece = piece[:-1].rstrip()
+        code = [line for line in piece.splitlines() if line.strip() and not line.strip().startswith("--")]
+        if code:
+            statements.append(piece)
+    return statements
+
+
+def graph_models(graph: Path) -> list[str]:
+    """The names of the models and event models of an identity graph, in its order."""
+    document = json.loads(graph.read_text(encoding="utf-8"))
+    names = [model["name"] for model in document.get("models", [])]
+    events = document.get("events") or {}
+    names += [model["name"] for model in events.get("models", [])]
+    return names
+
+
+def inputs_of(case: Case) -> list[Input]:
+    """Every input table of the script: the models, and the previous run's tables when there is one."""
+    inputs = []
+    for model in graph_models(case.graph):
+        table = read_csv(case.data / f"{model}.csv")
+        table.name = model
+        inputs.append(table)
+    if case.previous is not None:
+        for stem, (name, header) in PREVIOUS_TABLES.items():
+            path = case.previous / f"{stem}.csv"
+            table = read_csv(path) if path.is_file() else Input(name, header, [])
+            table.name = name
+            table.lines = []
+            inputs.append(table)
+    return inputs
+
+
+class DuckDb:
+    """DuckDB in memory, a fresh database per case."""
+
+    dialect = "duckdb"
+
+    def __init__(self) -> None:
+        import duckdb
+
+        self.duckdb = duckdb
+        self.con = None
+
+    def start_case(self) -> None:
+        self.con = self.duckdb.connect(":memory:")
+
+    def end_case(self) -> None:
+        if self.con is not None:
+            self.con.close()
+        self.con = None
+
+    def load(self, table: Input) -> None:
+        columns = [f"{quote_ident(column)} VARCHAR" for column in table.columns]
+        if table.lines:
+            columns.append(f"{quote_ident(LINE_COLUMN)} BIGINT")
+        self.con.execute(f"CREATE TABLE {quote_ident(table.name)} ({', '.join(columns)})")
+        rows = [row + [line] for row, line in zip(table.rows, table.lines)] if table.lines else table.rows
+        if rows:
+            width = len(table.columns) + (1 if table.lines else 0)
+            marks = ", ".join("?" for _ in range(width))
+            self.con.executemany(f"INSERT INTO {quote_ident(table.name)} VALUES ({marks})", rows)
+
+    def tables(self) -> set[str]:
+        found = self.con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
+        ).fetchall()
+        return {name for (name,) in found}
+
+    def run(self, script: str) -> None:
+        self.con.execute(script)
+
+    def export(self, name: str) -> Table:
+        columns = [row[0] for row in self.con.execute(f"DESCRIBE {quote_ident(name)}").fetchall()]
+        cells = ", ".join(f"COALESCE(CAST({quote_ident(c)} AS VARCHAR), '')" for c in columns)
+        rows = self.con.execute(f"SELECT {cells} FROM {quote_ident(name)}").fetchall()
+        return Table(columns, [tuple(row) for row in rows])
+
+    def close(self) -> None:
+        self.end_case()
+
+
+class Spark:
+    """One local Spark session for every case; each case gets its own database, and its inputs are temporary
+    views of that session, dropped with it."""
+
+    dialect = "spark"
+
+    def __init__(self, work: Path) -> None:
+        from pyspark.sql import SparkSession
+
+        self.base = (
+            SparkSession.builder.master("local[2]")
+            .appName("spine-sql-parity")
+            .config("spark.sql.warehouse.dir", str(work / "spark-warehouse"))
+            .config("spark.ui.enabled", "false")
+            .config("spark.sql.shuffle.partitions", "2")
+            .config("spark.driver.extraJavaOptions", f"-Dderby.system.home={work}")
+            .getOrCreate()
+        )
+        self.base.sparkContext.setLogLevel("ERROR")
+        self.session = None
+        self.counter = 0
+
+    def start_case(self) -> None:
+        self.counter += 1
+        self.database = f"spine_parity_{self.counter}"
+        self.session = self.base.newSession()
+        self.session.sql(f"CREATE DATABASE {self.database}")
+        self.session.sql(f"USE {self.database}")
+
+    def end_case(self) -> None:
+        if self.session is not None:
+            self.session.sql(f"DROP DATABASE IF EXISTS {self.database} CASCADE")
+        self.session = None
+
+    def load(self, table: Input) -> None:
+        from pyspark.sql.types import LongType, StringType, StructField, StructType
+
+        fields = [StructField(column, StringType(), False) for column in table.columns]
+        rows = table.rows
+        if table.lines:
+            fields.append(StructField(LINE_COLUMN, LongType(), False))
+            rows = [row + [line] for row, line in zip(table.rows, table.lines)]
+        frame = self.session.createDataFrame(rows, StructType(fields))
+        frame.createOrReplaceTempView(quote_ident(table.name, "`"))
+
+    def tables(self) -> set[str]:
+        return {table.name for table in self.session.catalog.listTables(self.database)}
+
+    def run(self, script: str) -> None:
+        for statement in split_statements(script):
+            self.session.sql(statement)
+
+    def export(self, name: str) -> Table:
+        frame = self.session.table(quote_ident(name, "`"))
+        columns = frame.columns
+        cells = ", ".join(f"COALESCE(CAST({quote_ident(c, '`')} AS STRING), '')" for c in columns)
+        rows = self.session.sql(f"SELECT {cells} FROM {quote_ident(name, '`')}").collect()
+        return Table(columns, [tuple(row) for row in rows])
+
+    def close(self) -> None:
+        self.end_case()
+        self.base.stop()
+
+
+def quote_ident(name: str, mark: str = '"') -> str:
+    """An identifier quoted for the engine, a quote inside it doubled."""
+    return mark + name.replace(mark, mark + mark) + mark
+
+
+def run_spine(spine: str, case: Case, out: Path) -> tuple[float, str | None]:
+    """`spine run` on the case into `out`: its wall time, and an error text when it failed."""
+    command = [spine, "run", str(case.graph), "--data", str(case.data), "--out", str(out)]
+    if case.previous is not None:
+        command += ["--previous", str(case.previous)]
+    started = time.perf_counter()
+    done = subprocess.run(command, capture_output=True, text=True)
+    seconds = time.perf_counter() - started
+    if done.returncode != 0:
+        return seconds, f"`{' '.join(command)}` exited with {done.returncode}:\n{done.stderr.strip()}"
+    return seconds, None
+
+
+def sql_script(spine: str, case: Case, dialect: str, script: Path | None) -> tuple[str, str | None, str | None]:
+    """The script for the case: (script, refusal message, error). A refusal is exit code 2 of `spine sql`."""
+    if script is not None:
+        return script.read_text(encoding="utf-8"), None, None
+    command = [spine, "sql", str(case.graph), "--dialect", dialect, "--line-column", LINE_COLUMN]
+    if case.previous is not None:
+        command.append("--previous")
+    done = subprocess.run(command, capture_output=True, text=True)
+    if done.returncode == 2:
+        return "", done.stderr.strip(), None
+    if done.returncode != 0:
+        return "", None, f"`{' '.join(command)}` exited with {done.returncode}:\n{done.stderr.strip()}"
+    return done.stdout, None, None
+
+
+def refusal_outcome(message: str, dialect: str) -> Outcome:
+    """A refusal is not a failure, as long as its message names the dialect it refuses."""
+    if dialect.lower() not in message.lower():
+        return Outcome("failed", [f"  refused without naming the dialect {dialect}: {message}"])
+    return Outcome("refused", [f"  refused: {message}"])
+
+
+def run_case(engine, spine: str, case: Case, work: Path, script_file: Path | None, expected: set[str]) -> Outcome:
+    """Runs one case through the engine and the SQL script and compares every table the script created."""
+    out = work / "engine"
+    if out.exists():
+        shutil.rmtree(out)
+    spine_seconds, error = run_spine(spine, case, out)
+    if error is not None:
+        return Outcome("failed", [f"  {error}"])
+    script, refusal, error = sql_script(spine, case, engine.dialect, script_file)
+    if error is not None:
+        return Outcome("failed", [f"  {error}"])
+    if refusal is not None:
+        return refusal_outcome(refusal, engine.dialect)
+    engine.start_case()
+    try:
+        inputs = inputs_of(case)
+        for table in inputs:
+            engine.load(table)
+        before = engine.tables()
+        started = time.perf_counter()
+        try:
+            engine.run(script)
+        except Exception as failure:  # noqa: BLE001 - any engine error is this case's failure, reported
+            return Outcome("failed", [f"  the script failed in {engine.dialect}: {first_line(failure)}"])
+        sql_seconds = time.perf_counter() - started
+        created = {
+            name for name in engine.tables() - before if not name.lower().startswith(WORK_PREFIX)
+        }
+        engine_tables = {path.stem for path in out.glob("*.csv")}
+        report: list[str] = []
+        failed = False
+        for name in sorted(created):
+            if name not in engine_tables:
+                report.append(f"  {name}: created by the script but not an output of the engine")
+                failed = True
+                continue
+            differences = compare(name, read_output(out / f"{name}.csv"), engine.export(name))
+            if differences:
+                report.extend(differences)
+                failed = True
+        missing = sorted(engine_tables - created)
+        for name in missing:
+            if name in expected:
+                report.append(f"  {name}: expected but not produced")
+                failed = True
+        if missing:
+            report.append(f"  not produced: {', '.join(missing)}")
+        compared = len([name for name in created if name in engine_tables])
+        report.insert(0, f"  {compared} tables compared")
+        return Outcome("failed" if failed else "passed", report, spine_seconds, sql_seconds)
+    finally:
+        engine.end_case()
+
+
+def first_line(error: BaseException) -> str:
+    """The first line of an engine's error, enough to find the statement."""
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
+def spec_cases(root: Path) -> list[Case]:
+    """Every spec case under `tests/spec`, in name order."""
+    cases = []
+    for folder in sorted(path for path in root.iterdir() if path.is_dir()):
+        if (folder / "graph.json").is_file():
+            cases.append(case_of(folder))
+    return cases
+
+
+def case_of(folder: Path) -> Case:
+    previous = folder / "previous"
+    return Case(folder.name, folder / "graph.json", folder / "models", previous if previous.is_dir() else None)
+
+
+def default_spine() -> str:
+    target = Path(os.environ.get("CARGO_TARGET_DIR", ROOT / "target"))
+    if not target.is_absolute():
+        target = ROOT / target
+    return str(target / "debug" / "spine")
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dialect", choices=["duckdb", "spark"], default="duckdb")
+    parser.add_argument("--spine", default=None, help="the spine binary (default: the debug build)")
+    parser.add_argument("--case", action="append", default=[], type=Path, help="a spec case folder (repeatable)")
+    parser.add_argument("--all-spec", action="store_true", help="every case under tests/spec")
+    parser.add_argument("--data", type=Path, help="a data set folder (with --graph)")
+    parser.add_argument("--graph", type=Path, help="the identity graph of --data")
+    parser.add_argument("--previous", type=Path, help="a previous run's output folder for --data")
+    parser.add_argument("--script", type=Path, help="run this SQL script instead of asking `spine sql`")
+    parser.add_argument(
+        "--expect", action="append", default=[], help="a table the script must produce (repeatable)"
+    )
+    parser.add_argument("--timings", action="store_true", help="print both wall times and their ratio")
+    args = parser.parse_args(argv)
+
+    cases = [case_of(folder.resolve()) for folder in args.case]
+    if args.all_spec:
+        cases += spec_cases(ROOT / "tests" / "spec")
+    if args.data is not None or args.graph is not None:
+        if args.data is None or args.graph is None:
+            parser.error("--data and --graph go together")
+        previous = args.previous.resolve() if args.previous else None
+        cases.append(Case(args.data.name, args.graph.resolve(), args.data.resolve(), previous))
+    if not cases:
+        parser.error("no case: give --case DIR, --all-spec or --data DIR --graph FILE")
+    spine = args.spine or default_spine()
+
+    counts = collections.Counter()
+    with tempfile.TemporaryDirectory(prefix="spine-sql-parity-") as temp:
+        work = Path(temp)
+        engine = DuckDb() if args.dialect == "duckdb" else Spark(work)
+        try:
+            for number, case in enumerate(cases):
+                case_work = work / f"case{number}"
+                case_work.mkdir()
+                outcome = run_case(engine, spine, case, case_work, args.script, set(args.expect))
+                counts[outcome.status] += 1
+                print(f"{outcome.status:>7} {case.name}")
+                for line in outcome.report:
+                    print(line)
+                if args.timings and outcome.sql_seconds:
+                    ratio = outcome.sql_seconds / max(outcome.spine_seconds, 1e-9)
+                    print(
+                        f"  timings: spine run {outcome.spine_seconds:.3f} s, {args.dialect} script "
+                        f"{outcome.sql_seconds:.3f} s, ratio {ratio:.2f}"
+                    )
+                sys.stdout.flush()
+        finally:
+            engine.close()
+    print(
+        f"sql parity ({args.dialect}): {counts['passed']} passed, {counts['failed']} failed, "
+        f"{counts['refused']} refused"
+    )
+    return 1 if counts["failed"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

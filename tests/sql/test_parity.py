@@ -1,0 +1,145 @@
+"""Tests of the parity harness itself, with hand-written scripts from `fixtures/`: a right script passes, a
+wrong one fails with a diff, a refusal is counted as refused. Run with the virtual environment's Python:
+`python tests/sql/test_parity.py [--spine PATH]`; it ends with `sql harness (duckdb): N passed, M failed`.
+The harness's Spark side is the same code behind another engine class, so DuckDB alone keeps these fast.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import sys
+import tempfile
+import unittest
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import parity  # noqa: E402 - the harness sits beside this file
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+CASE = parity.ROOT / "tests" / "spec" / "exact_email_basic"
+SPINE = parity.default_spine()
+DIALECT = "duckdb"
+
+
+def run_harness(*args: str) -> tuple[int, str]:
+    """Runs parity.py's main on the arguments and returns its exit code and what it printed."""
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = parity.main(["--spine", SPINE, "--dialect", DIALECT, *args])
+    return code, out.getvalue()
+
+
+class ReadingCsv(unittest.TestCase):
+    def read(self, text: str) -> parity.Input:
+        with tempfile.TemporaryDirectory() as temp:
+            path = Path(temp) / "m.csv"
+            path.write_bytes(text.encode("utf-8"))
+            return parity.read_csv(path)
+
+    def test_lines_count_quoted_newlines_and_blank_lines(self):
+        table = self.read('\ufeffid,note\r\na,"two\nlines"\r\n\r\nb,x\nc,""\n')
+        self.assertEqual(table.columns, ["id", "note"])
+        self.assertEqual(table.rows, [["a", "two\nlines"], ["b", "x"], ["c", ""]])
+        self.assertEqual(table.lines, [2, 5, 6])
+
+    def test_an_empty_file_is_an_error(self):
+        with self.assertRaises(ValueError):
+            self.read("")
+
+
+class Comparing(unittest.TestCase):
+    def test_equal_multisets_in_any_order(self):
+        engine = parity.Table(["a", "b"], [("1", "x"), ("2", ""), ("1", "x")])
+        sql = parity.Table(["a", "b"], [("2", ""), ("1", "x"), ("1", "x")])
+        self.assertEqual(parity.compare("t", engine, sql), [])
+
+    def test_a_missing_duplicate_is_a_difference(self):
+        engine = parity.Table(["a"], [("1",), ("1",)])
+        sql = parity.Table(["a"], [("1",)])
+        report = parity.compare("t", engine, sql)
+        self.assertIn("    only in the engine: 1", report)
+
+    def test_a_different_header_is_a_difference(self):
+        report = parity.compare("t", parity.Table(["a", "b"], []), parity.Table(["b", "a"], []))
+        self.assertEqual(report[0], "  t: header differs")
+
+
+class Statements(unittest.TestCase):
+    def test_split_on_semicolon_and_empty_line(self):
+        script = "-- header\n\nCREATE TABLE a AS SELECT 1;\n\n-- only a comment\n;\n\nSELECT 'x;\ny';\n"
+        self.assertEqual(
+            parity.split_statements(script), ["-- header\n\nCREATE TABLE a AS SELECT 1", "SELECT 'x;\ny'"]
+        )
+
+
+class Refusals(unittest.TestCase):
+    def test_a_refusal_naming_the_dialect_is_refused(self):
+        outcome = parity.refusal_outcome("step phonetic of identifier name: not supported in Spark", "spark")
+        self.assertEqual(outcome.status, "refused")
+
+    def test_a_refusal_without_the_dialect_fails(self):
+        outcome = parity.refusal_outcome("step phonetic of identifier name: not supported", "duckdb")
+        self.assertEqual(outcome.status, "failed")
+
+
+class Harness(unittest.TestCase):
+    def test_a_right_script_passes(self):
+        code, printed = run_harness("--case", str(CASE), "--script", str(FIXTURES / "exact_email_basic_lookup.sql"))
+        self.assertEqual(code, 0, printed)
+        self.assertIn(f"sql parity ({DIALECT}): 1 passed, 0 failed, 0 refused", printed)
+        self.assertIn("1 tables compared", printed)
+        self.assertRegex(printed, r"not produced: .*\bidentity_golden\b")
+
+    def test_an_expected_table_not_produced_fails(self):
+        code, printed = run_harness(
+            "--case",
+            str(CASE),
+            "--script",
+            str(FIXTURES / "exact_email_basic_lookup.sql"),
+            "--expect",
+            "identity_golden",
+        )
+        self.assertEqual(code, 1, printed)
+        self.assertIn("identity_golden: expected but not produced", printed)
+
+    def test_a_wrong_table_fails_with_its_rows(self):
+        wrong = FIXTURES / "exact_email_basic_lookup_wrong.sql"
+        code, printed = run_harness("--case", str(CASE), "--script", str(wrong))
+        self.assertEqual(code, 1, printed)
+        self.assertIn("only in the engine: shop,s1,email, ANN@example.com ,ann@example.com,used,", printed)
+        self.assertIn("only in SQL: shop,s1,email, ANN@example.com , ann@example.com ,used,", printed)
+        self.assertIn(f"sql parity ({DIALECT}): 0 passed, 1 failed, 0 refused", printed)
+
+    def test_a_wrong_header_fails(self):
+        header = FIXTURES / "exact_email_basic_golden_header.sql"
+        code, printed = run_harness("--case", str(CASE), "--script", str(header))
+        self.assertEqual(code, 1, printed)
+        self.assertIn("identity_golden: header differs", printed)
+
+    def test_the_line_column_holds_file_lines(self):
+        lines = FIXTURES / "exact_email_basic_lines.sql"
+        code, printed = run_harness("--case", str(CASE), "--script", str(lines))
+        self.assertEqual(code, 0, printed)
+
+
+def main(argv: list[str]) -> int:
+    global SPINE
+    args = list(argv)
+    while args:
+        flag = args.pop(0)
+        if flag == "--spine" and args:
+            SPINE = args.pop(0)
+        else:
+            print(f"unknown argument {flag}", file=sys.stderr)
+            return 2
+    suite = unittest.defaultTestLoader.loadTestsFromModule(sys.modules[__name__])
+    result = unittest.TextTestRunner(stream=sys.stdout, verbosity=2).run(suite)
+    failed = len(result.failures) + len(result.errors)
+    print(f"sql harness ({DIALECT}): {result.testsRun - failed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
