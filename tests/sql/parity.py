@@ -442,6 +442,9 @@ def main(argv: list[str]) -> int:
     if not cases:
         parser.error("no case: give --case DIR, --all-spec or --data DIR --graph FILE")
     spine = args.spine or default_spine()
+    if not Path(spine).is_file() and shutil.which(spine) is None:
+        print(f"parity.py: no spine binary at {spine}; build it or pass --spine PATH", file=sys.stderr)
+        return 2
 
     counts = collections.Counter()
     with tempfile.TemporaryDirectory(prefix="spine-sql-parity-") as temp:

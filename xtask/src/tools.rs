@@ -26,10 +26,48 @@ pub fn ensure_site_tools() -> Result<()> {
     ensure_node_packages()
 }
 
-/// Everything `test` needs: the site tools and a browser with its driver.
+/// Everything `test` needs: the site tools, a browser with its driver and the warehouse-SQL engines.
 pub fn ensure_test_tools() -> Result<()> {
     ensure_site_tools()?;
-    ensure_chromium()
+    ensure_chromium()?;
+    ensure_sql_venv().map(|_| ())
+}
+
+/// The virtual environment of the warehouse-SQL tests, in the ignored target folder.
+pub fn sql_venv() -> PathBuf {
+    crate::bench::target_dir().join("sql-venv")
+}
+
+/// Creates the Python virtual environment of `tests/sql/` (DuckDB, PySpark, sqlglot at the versions of
+/// `tests/sql/requirements.txt`) when it is missing or the requirements changed, and returns its `python`.
+/// A virtual environment keeps the pinned engines away from the machine's own Python packages.
+pub fn ensure_sql_venv() -> Result<PathBuf> {
+    let venv = sql_venv();
+    let python = venv.join("bin/python");
+    let stamp = venv.join(".spine-requirements");
+    let requirements_path = root().join("tests/sql/requirements.txt");
+    let requirements = std::fs::read(&requirements_path).context("reading tests/sql/requirements.txt")?;
+    let why = if !python.exists() {
+        "it is missing"
+    } else if std::fs::read(&stamp).is_ok_and(|saved| saved == requirements) {
+        return Ok(python);
+    } else {
+        "tests/sql/requirements.txt changed"
+    };
+    println!(
+        "xtask: installing DuckDB, PySpark and sqlglot with pip into {} ({why}; the warehouse-SQL tests run the \
+         generated SQL in DuckDB and Spark and parse it for Snowflake and BigQuery)",
+        venv.display()
+    );
+    if !python.exists() {
+        Cmd::new("python3").args(["-m", "venv"]).arg(&venv).run()?;
+    }
+    Cmd::new(&python.to_string_lossy())
+        .args(["-m", "pip", "install", "--disable-pip-version-check", "-r"])
+        .arg(&requirements_path)
+        .run()?;
+    std::fs::write(&stamp, requirements).with_context(|| format!("writing {}", stamp.display()))?;
+    Ok(python)
 }
 
 fn ensure_wasm_target() -> Result<()> {
