@@ -237,11 +237,20 @@ class Spark:
     dialect = "spark"
 
     def __init__(self, work: Path) -> None:
+        import logging
+
         from pyspark.sql import SparkSession
 
+        # Spark stays on the loopback address: it needs no network, and must not listen on any other.
+        os.environ["SPARK_LOCAL_IP"] = "127.0.0.1"
+        # A failing statement is reported once by the harness; PySpark would also log its whole plan as JSON.
+        logging.getLogger("SQLQueryContextLogger").setLevel(logging.CRITICAL)
         self.base = (
             SparkSession.builder.master("local[2]")
             .appName("spine-sql-parity")
+            .config("spark.driver.host", "127.0.0.1")
+            .config("spark.driver.bindAddress", "127.0.0.1")
+            .config("spark.ui.showConsoleProgress", "false")
             .config("spark.sql.warehouse.dir", str(work / "spark-warehouse"))
             .config("spark.ui.enabled", "false")
             .config("spark.sql.shuffle.partitions", "2")
