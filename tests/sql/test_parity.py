@@ -50,6 +50,26 @@ class ReadingCsv(unittest.TestCase):
             self.read("")
 
 
+class LoadingDuckDb(unittest.TestCase):
+    def test_cells_arrive_as_written_with_their_lines(self):
+        rows = [["a", "two\nlines"], ["b", ""], ["c", 'q"uote, comma \u00e9']]
+        table = parity.Input("it's \"m\"", ["id", "no'te"], rows, [2, 4, 5])
+        engine = parity.DuckDb()
+        with tempfile.TemporaryDirectory() as temp:
+            engine.start_case(Path(temp))
+            try:
+                engine.load(table)
+                exported = engine.export(table.name)
+                nulls = engine.con.execute(f"SELECT count(*) FROM {parity.quote_ident(table.name)} WHERE \"no'te\" IS NULL").fetchone()
+            finally:
+                engine.close()
+        self.assertEqual(exported.columns, ["id", "no'te", "spine_line"])
+        self.assertEqual(
+            sorted(exported.rows), [("a", "two\nlines", "2"), ("b", "", "4"), ("c", 'q"uote, comma \u00e9', "5")]
+        )
+        self.assertEqual(nulls, (0,))
+
+
 class Comparing(unittest.TestCase):
     def test_equal_multisets_in_any_order(self):
         engine = parity.Table(["a", "b"], [("1", "x"), ("2", ""), ("1", "x")])
