@@ -90,7 +90,7 @@ pub(crate) fn target_dir() -> PathBuf {
 
 /// Writes the synthetic set unless a complete one is already there. It is written to a side folder and
 /// renamed, so an interrupted generation is never mistaken for a complete set.
-fn generate(spine: &Path, dir: &Path, records: usize) -> Result<()> {
+pub(crate) fn generate(spine: &Path, dir: &Path, records: usize) -> Result<()> {
     if dir.join("graph.json").is_file() && dir.join("truth.csv").is_file() {
         println!("xtask: reusing {}", dir.display());
         return Ok(());

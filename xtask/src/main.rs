@@ -3,6 +3,7 @@
 //! Each command first installs what is missing (see `tools.rs`), so a fresh machine needs nothing else.
 
 mod bench;
+mod sql;
 mod tools;
 
 use anyhow::{Context, Result, bail};
@@ -20,6 +21,8 @@ commands:
   dist    build the release site into dist/ and print the WebAssembly sizes
   bench   time the release `spine run` on 100k and 1M synthetic records (or `bench 100k`), with peak memory
           and precision, recall and F1 against the ground truth
+  sql-bench  time the DuckDB run of the `spine sql` script against `spine run` on 100k and 1M synthetic
+          records (or `sql-bench 100k`), checking that both give the same tables
 ";
 
 fn main() -> ExitCode {
@@ -29,6 +32,7 @@ fn main() -> ExitCode {
         Some("test") => test(),
         Some("dist") => dist().map(|_| ()),
         Some("bench") => bench::bench(&args[1..]),
+        Some("sql-bench") => sql::bench(&args[1..]),
         Some("help" | "--help" | "-h") | None => {
             print!("{USAGE}");
             Ok(())
@@ -147,6 +151,7 @@ fn test() -> Result<()> {
             .args(["test", "--workspace", "--exclude", "spine_web"])
             .run_counting()
     })?;
+    let sql = sql::test_steps()?;
     let browser = step("browser unit tests (headless Chromium)", || {
         // The engine's spec cases run again in the browser and must give the same bytes as natively.
         let engine = Cmd::new("cargo")
@@ -199,6 +204,10 @@ fn test() -> Result<()> {
         native.passed, native.failed
     );
     println!(
+        "xtask: warehouse-SQL tests: {} passed, {} failed",
+        sql.passed, sql.failed
+    );
+    println!(
         "xtask: browser unit tests: {} passed, {} failed",
         browser.passed, browser.failed
     );
@@ -215,8 +224,8 @@ fn test() -> Result<()> {
             bail!("the {name} step ran no test");
         }
     }
-    let passed = native.passed + browser.passed + e2e.passed;
-    let failed = native.failed + browser.failed + e2e.failed;
+    let passed = native.passed + sql.passed + browser.passed + e2e.passed;
+    let failed = native.failed + sql.failed + browser.failed + e2e.failed;
     println!("total: {passed} passed, {failed} failed");
     Ok(())
 }
@@ -324,10 +333,14 @@ impl Cmd {
     }
 }
 
-/// Reads `test result: ok. 12 passed; 0 failed; ...` or `e2e: 5 passed, 0 failed`.
+/// Reads `test result: ok. 12 passed; 0 failed; ...`, `e2e: 5 passed, 0 failed` or the warehouse-SQL
+/// closing lines (`sql parity (duckdb): 40 passed, 0 failed, 2 refused`; refused cases are not counted).
 fn summary_counts(line: &str) -> Option<Counts> {
     let line = line.trim();
-    if !(line.starts_with("test result:") || line.starts_with("e2e:")) {
+    let sql = ["sql harness:", "sql parity (", "sql dialects ("]
+        .iter()
+        .any(|start| line.starts_with(start));
+    if !(line.starts_with("test result:") || line.starts_with("e2e:") || sql) {
         return None;
     }
     let number_before = |word: &str| -> Option<u64> {
@@ -354,6 +367,15 @@ mod tests {
         assert_eq!((cargo.passed, cargo.failed), (12, 1));
         let e2e = summary_counts("e2e: 5 passed, 0 failed").unwrap();
         assert_eq!((e2e.passed, e2e.failed), (5, 0));
+        let parity = summary_counts("sql parity (duckdb): 38 passed, 1 failed, 2 refused").unwrap();
+        assert_eq!((parity.passed, parity.failed), (38, 1));
+        let dialects =
+            summary_counts("sql dialects (snowflake, bigquery): 80 passed, 0 failed, 0 refused")
+                .unwrap();
+        assert_eq!((dialects.passed, dialects.failed), (80, 0));
+        let harness = summary_counts("sql harness: 17 passed, 0 failed").unwrap();
+        assert_eq!((harness.passed, harness.failed), (17, 0));
         assert!(summary_counts("running 3 tests").is_none());
+        assert!(summary_counts(" passed exact_email_basic").is_none());
     }
 }

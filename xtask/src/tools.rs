@@ -30,6 +30,7 @@ pub fn ensure_site_tools() -> Result<()> {
 pub fn ensure_test_tools() -> Result<()> {
     ensure_site_tools()?;
     ensure_chromium()?;
+    ensure_java()?;
     ensure_sql_venv().map(|_| ())
 }
 
@@ -46,7 +47,8 @@ pub fn ensure_sql_venv() -> Result<PathBuf> {
     let python = venv.join("bin/python");
     let stamp = venv.join(".spine-requirements");
     let requirements_path = root().join("tests/sql/requirements.txt");
-    let requirements = std::fs::read(&requirements_path).context("reading tests/sql/requirements.txt")?;
+    let requirements =
+        std::fs::read(&requirements_path).context("reading tests/sql/requirements.txt")?;
     let why = if !python.exists() {
         "it is missing"
     } else if std::fs::read(&stamp).is_ok_and(|saved| saved == requirements) {
@@ -142,6 +144,30 @@ fn ensure_chromium() -> Result<()> {
     println!(
         "xtask: installing Debian's chromium and chromium-driver (browser unit tests and end-to-end tests)"
     );
+    apt_install(&["chromium", "chromium-driver"])?;
+    if !PathBuf::from(CHROMEDRIVER).exists() {
+        bail!("chromium-driver installed but {CHROMEDRIVER} is missing");
+    }
+    Ok(())
+}
+
+/// Spark runs on the JVM: Debian's Java 17 runtime when no `java` answers.
+fn ensure_java() -> Result<()> {
+    if Command::new("java")
+        .arg("-version")
+        .output()
+        .is_ok_and(|out| out.status.success())
+    {
+        return Ok(());
+    }
+    println!(
+        "xtask: installing Debian's openjdk-17-jre-headless (Spark, for the warehouse-SQL tests, runs on Java)"
+    );
+    apt_install(&["openjdk-17-jre-headless"])
+}
+
+/// `apt-get update` then `apt-get install` of Debian packages, through sudo when not root.
+fn apt_install(packages: &[&str]) -> Result<()> {
     let sudo = output("id", &["-u"]).is_none_or(|id| id.trim() != "0");
     let apt = |args: &[&str]| {
         let mut cmd = if sudo {
@@ -155,17 +181,10 @@ fn ensure_chromium() -> Result<()> {
         cmd.run()
     };
     apt(&["update"])?;
-    apt(&[
-        "install",
-        "-y",
-        "--no-install-recommends",
-        "chromium",
-        "chromium-driver",
-    ])?;
-    if !PathBuf::from(CHROMEDRIVER).exists() {
-        bail!("chromium-driver installed but {CHROMEDRIVER} is missing");
-    }
-    Ok(())
+    apt(&["install", "-y", "--no-install-recommends"]
+        .into_iter()
+        .chain(packages.iter().copied())
+        .collect::<Vec<_>>())
 }
 
 /// The stdout of a command, or None when it cannot run or fails.
