@@ -1,7 +1,8 @@
 """Tests of the parity harness itself, with hand-written scripts from `fixtures/`: a right script passes, a
-wrong one fails with a diff, a refusal is counted as refused, and the dialect check parses or fails a script. Run with the virtual environment's Python:
-`python tests/sql/test_parity.py [--spine PATH]`; it ends with `sql harness: N passed, M failed`.
-The harness's Spark side is the same code behind another engine class, so DuckDB alone keeps these fast.
+wrong one fails with a diff, a refusal is counted as refused, and the dialect check parses or fails a script.
+Run with the virtual environment's Python: `python tests/sql/test_parity.py [--spine PATH]`; it ends with
+`sql harness: N passed, M failed`. The harness's Spark side is the same code behind another engine class, so
+DuckDB alone keeps these fast.
 """
 
 from __future__ import annotations
