@@ -65,6 +65,8 @@ class Input:
     columns: list[str]
     rows: list[list[str]]
     lines: list[int] = field(default_factory=list)
+    # Models carry the line column even when they have no row; the previous run's tables never do.
+    with_lines: bool = True
 
 
 @dataclass
@@ -176,7 +178,7 @@ def inputs_of(case: Case) -> list[Input]:
             path = case.previous / f"{stem}.csv"
             table = read_csv(path) if path.is_file() else Input(name, header, [])
             table.name = name
-            table.lines = []
+            table.with_lines = False
             inputs.append(table)
     return inputs
 
@@ -207,16 +209,16 @@ class DuckDb:
         # Through a CSV file of the harness's own writing: an INSERT per row takes minutes on a million rows.
         self.loaded += 1
         path = self.work / f"input{self.loaded}.csv"
-        columns = list(table.columns) + ([LINE_COLUMN] if table.lines else [])
+        columns = list(table.columns) + ([LINE_COLUMN] if table.with_lines else [])
         with open(path, "w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle, lineterminator="\n")
             writer.writerow(columns)
-            if table.lines:
+            if table.with_lines:
                 writer.writerows(row + [str(line)] for row, line in zip(table.rows, table.lines))
             else:
                 writer.writerows(table.rows)
         types = ", ".join(
-            f"{quote_literal(column)}: {quote_literal('BIGINT' if column == LINE_COLUMN and table.lines else 'VARCHAR')}"
+            f"{quote_literal(column)}: {quote_literal('BIGINT' if column == LINE_COLUMN and table.with_lines else 'VARCHAR')}"
             for column in columns
         )
         text_columns = ", ".join(quote_literal(column) for column in table.columns)
@@ -293,7 +295,7 @@ class Spark:
 
         fields = [StructField(column, StringType(), False) for column in table.columns]
         rows = table.rows
-        if table.lines:
+        if table.with_lines:
             fields.append(StructField(LINE_COLUMN, LongType(), False))
             rows = [row + [line] for row, line in zip(table.rows, table.lines)]
         frame = self.session.createDataFrame(rows, StructType(fields))

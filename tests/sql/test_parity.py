@@ -70,6 +70,21 @@ class LoadingDuckDb(unittest.TestCase):
         )
         self.assertEqual(nulls, (0,))
 
+    def test_a_model_without_rows_still_has_the_line_column(self):
+        engine = parity.DuckDb()
+        with tempfile.TemporaryDirectory() as temp:
+            engine.start_case(Path(temp))
+            try:
+                engine.load(parity.Input("shop", ["id", "email"], [], []))
+                previous = parity.Input("previous_identity_redirects", ["old_dinmo_id"], [], [], with_lines=False)
+                engine.load(previous)
+                shop = engine.export("shop")
+                redirects = engine.export("previous_identity_redirects")
+            finally:
+                engine.close()
+        self.assertEqual((shop.columns, shop.rows), (["id", "email", "spine_line"], []))
+        self.assertEqual(redirects.columns, ["old_dinmo_id"])
+
 
 class Comparing(unittest.TestCase):
     def test_equal_multisets_in_any_order(self):
