@@ -184,14 +184,17 @@ def inputs_of(case: Case) -> list[Input]:
 
 
 class DuckDb:
-    """DuckDB in memory, a fresh database per case."""
+    """DuckDB in memory, a fresh database per case; inputs and outputs live in `schema` (default `main`)."""
 
     dialect = "duckdb"
 
-    def __init__(self) -> None:
+    def __init__(self, schema: str | None = None) -> None:
         import duckdb
 
         self.duckdb = duckdb
+        # The schema `spine sql` is told about (None: none), and the one the tables live in.
+        self.schema = schema
+        self.home = schema or "main"
         self.con = None
         self.work = Path(".")
         self.loaded = 0
@@ -199,6 +202,10 @@ class DuckDb:
     def start_case(self, work: Path) -> None:
         self.con = self.duckdb.connect(":memory:")
         self.work = work
+        self.con.execute(f"CREATE SCHEMA IF NOT EXISTS {quote_ident(self.home)}")
+
+    def qualified(self, name: str) -> str:
+        return f"{quote_ident(self.home)}.{quote_ident(name)}"
 
     def end_case(self) -> None:
         if self.con is not None:
@@ -223,14 +230,14 @@ class DuckDb:
         )
         text_columns = ", ".join(quote_literal(column) for column in table.columns)
         self.con.execute(
-            f"CREATE TABLE {quote_ident(table.name)} AS SELECT * FROM read_csv({quote_literal(str(path))}, "
+            f"CREATE TABLE {self.qualified(table.name)} AS SELECT * FROM read_csv({quote_literal(str(path))}, "
             f"header = true, auto_detect = false, delim = ',', quote = '\"', escape = '\"', "
             f"columns = {{{types}}}, force_not_null = [{text_columns}])"
         )
 
     def tables(self) -> set[str]:
         found = self.con.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = ?", [self.home]
         ).fetchall()
         return {name for (name,) in found}
 
@@ -238,9 +245,9 @@ class DuckDb:
         self.con.execute(script)
 
     def export(self, name: str) -> Table:
-        columns = [row[0] for row in self.con.execute(f"DESCRIBE {quote_ident(name)}").fetchall()]
+        columns = [row[0] for row in self.con.execute(f"DESCRIBE {self.qualified(name)}").fetchall()]
         cells = ", ".join(f"COALESCE(CAST({quote_ident(c)} AS VARCHAR), '')" for c in columns)
-        rows = self.con.execute(f"SELECT {cells} FROM {quote_ident(name)}").fetchall()
+        rows = self.con.execute(f"SELECT {cells} FROM {self.qualified(name)}").fetchall()
         return Table(columns, [tuple(row) for row in rows])
 
     def close(self) -> None:
@@ -249,11 +256,12 @@ class DuckDb:
 
 class Spark:
     """One local Spark session for every case; each case gets its own database, and its inputs are temporary
-    views of that session, dropped with it."""
+    views of that session, dropped with it. With a schema, the inputs are tables of that database instead,
+    since a temporary view belongs to no database."""
 
     dialect = "spark"
 
-    def __init__(self, work: Path) -> None:
+    def __init__(self, work: Path, schema: str | None = None) -> None:
         import logging
 
         from pyspark.sql import SparkSession
@@ -277,18 +285,27 @@ class Spark:
         self.base.sparkContext.setLogLevel("ERROR")
         self.session = None
         self.counter = 0
+        self.schema = schema
 
     def start_case(self, work: Path) -> None:
         self.counter += 1
-        self.database = f"spine_parity_{self.counter}"
+        self.scratch = f"spine_parity_{self.counter}"
+        self.database = quote_ident(self.schema, "`") if self.schema else self.scratch
         self.session = self.base.newSession()
-        self.session.sql(f"CREATE DATABASE {self.database}")
-        self.session.sql(f"USE {self.database}")
+        self.session.sql(f"CREATE DATABASE {self.scratch}")
+        self.session.sql(f"USE {self.scratch}")
+        if self.schema:
+            self.session.sql(f"CREATE DATABASE {self.database}")
 
     def end_case(self) -> None:
         if self.session is not None:
-            self.session.sql(f"DROP DATABASE IF EXISTS {self.database} CASCADE")
+            self.session.sql(f"DROP DATABASE IF EXISTS {self.scratch} CASCADE")
+            if self.schema:
+                self.session.sql(f"DROP DATABASE IF EXISTS {self.database} CASCADE")
         self.session = None
+
+    def qualified(self, name: str) -> str:
+        return f"{self.database}.{quote_ident(name, '`')}"
 
     def load(self, table: Input) -> None:
         from pyspark.sql.types import LongType, StringType, StructField, StructType
@@ -299,20 +316,24 @@ class Spark:
             fields.append(StructField(LINE_COLUMN, LongType(), False))
             rows = [row + [line] for row, line in zip(table.rows, table.lines)]
         frame = self.session.createDataFrame(rows, StructType(fields))
-        frame.createOrReplaceTempView(quote_ident(table.name, "`"))
+        if self.schema:
+            frame.write.saveAsTable(self.qualified(table.name))
+        else:
+            frame.createOrReplaceTempView(quote_ident(table.name, "`"))
 
     def tables(self) -> set[str]:
-        return {table.name for table in self.session.catalog.listTables(self.database)}
+        names = self.session.sql(f"SHOW TABLES IN {self.database}").collect()
+        return {row["tableName"] for row in names if not row["isTemporary"] or not self.schema}
 
     def run(self, script: str) -> None:
         for statement in split_statements(script):
             self.session.sql(statement)
 
     def export(self, name: str) -> Table:
-        frame = self.session.table(quote_ident(name, "`"))
+        frame = self.session.table(self.qualified(name))
         columns = frame.columns
         cells = ", ".join(f"COALESCE(CAST({quote_ident(c, '`')} AS STRING), '')" for c in columns)
-        rows = self.session.sql(f"SELECT {cells} FROM {quote_ident(name, '`')}").collect()
+        rows = self.session.sql(f"SELECT {cells} FROM {self.qualified(name)}").collect()
         return Table(columns, [tuple(row) for row in rows])
 
     def close(self) -> None:
@@ -343,11 +364,15 @@ def run_spine(spine: str, case: Case, out: Path) -> tuple[float, str | None]:
     return seconds, None
 
 
-def sql_script(spine: str, case: Case, dialect: str, script: Path | None) -> tuple[str, str | None, str | None]:
+def sql_script(
+    spine: str, case: Case, dialect: str, script: Path | None, schema: str | None = None
+) -> tuple[str, str | None, str | None]:
     """The script for the case: (script, refusal message, error). A refusal is exit code 2 of `spine sql`."""
     if script is not None:
         return script.read_text(encoding="utf-8"), None, None
     command = [spine, "sql", str(case.graph), "--dialect", dialect, "--line-column", LINE_COLUMN]
+    if schema is not None:
+        command += ["--schema", schema]
     if case.previous is not None:
         command.append("--previous")
     done = subprocess.run(command, capture_output=True, text=True)
@@ -373,7 +398,7 @@ def run_case(engine, spine: str, case: Case, work: Path, script_file: Path | Non
     spine_seconds, error = run_spine(spine, case, out)
     if error is not None:
         return Outcome("failed", [f"  {error}"])
-    script, refusal, error = sql_script(spine, case, engine.dialect, script_file)
+    script, refusal, error = sql_script(spine, case, engine.dialect, script_file, engine.schema)
     if error is not None:
         return Outcome("failed", [f"  {error}"])
     if refusal is not None:
@@ -456,6 +481,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--graph", type=Path, help="the identity graph of --data")
     parser.add_argument("--previous", type=Path, help="a previous run's output folder for --data")
     parser.add_argument("--script", type=Path, help="run this SQL script instead of asking `spine sql`")
+    parser.add_argument("--schema", help="load the inputs into this schema and pass it to `spine sql`")
     parser.add_argument(
         "--expect", action="append", default=[], help="a table the script must produce (repeatable)"
     )
@@ -480,7 +506,7 @@ def main(argv: list[str]) -> int:
     counts = collections.Counter()
     with tempfile.TemporaryDirectory(prefix="spine-sql-parity-") as temp:
         work = Path(temp)
-        engine = DuckDb() if args.dialect == "duckdb" else Spark(work)
+        engine = DuckDb(args.schema) if args.dialect == "duckdb" else Spark(work, args.schema)
         try:
             for number, case in enumerate(cases):
                 case_work = work / f"case{number}"
@@ -494,7 +520,7 @@ def main(argv: list[str]) -> int:
                     ratio = outcome.sql_seconds / max(outcome.spine_seconds, 1e-9)
                     print(
                         f"  timings: spine run {outcome.spine_seconds:.3f} s, {args.dialect} script "
-                        f"{outcome.sql_seconds:.3f} s, ratio {ratio:.2f}"
+                        f"{outcome.sql_seconds:.3f} s, ratio (script / spine run) {ratio:.2f}"
                     )
                 sys.stdout.flush()
         finally:

@@ -155,6 +155,16 @@ class Harness(unittest.TestCase):
         self.assertEqual(code, 1, printed)
         self.assertIn("identity_golden: header differs", printed)
 
+    def test_a_schema_holds_inputs_and_outputs(self):
+        in_schema = str(FIXTURES / "exact_email_basic_lookup_schema.sql")
+        code, printed = run_harness("--case", str(CASE), "--script", in_schema, "--schema", "crm_data")
+        self.assertEqual(code, 0, printed)
+        self.assertIn("1 tables compared", printed)
+        # Without the schema the inputs sit in `main`, so the same script cannot find them.
+        code, printed = run_harness("--case", str(CASE), "--script", in_schema)
+        self.assertEqual(code, 1, printed)
+        self.assertIn("the script failed in duckdb", printed)
+
     def test_the_line_column_holds_file_lines(self):
         lines = FIXTURES / "exact_email_basic_lines.sql"
         code, printed = run_harness("--case", str(CASE), "--script", str(lines))
