@@ -36,10 +36,15 @@ def parse_outcome(script: str, dialect: str) -> parity.Outcome:
 
 
 def check_case(
-    spine: str, case: parity.Case, dialect: str, script: Path | None, schema: str | None = None
+    spine: str,
+    case: parity.Case,
+    dialect: str,
+    script: Path | None,
+    schema: str | None = None,
+    lookup: bool = False,
 ) -> parity.Outcome:
     """Asks `spine sql` for the case's script in the dialect (or reads `script`) and parses it."""
-    text, refusal, error = parity.sql_script(spine, case, dialect, script, schema)
+    text, refusal, error = parity.sql_script(spine, case, dialect, script, schema, lookup)
     if error is not None:
         return parity.Outcome("failed", [f"  {error}"])
     if refusal is not None:
@@ -56,6 +61,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--graph", action="append", default=[], type=Path, help="an identity graph (repeatable)")
     parser.add_argument("--script", type=Path, help="parse this SQL script instead of asking `spine sql`")
     parser.add_argument("--schema", help="pass this schema to `spine sql`")
+    parser.add_argument("--lookup", action="store_true", help="pass --lookup to `spine sql`")
     args = parser.parse_args(argv)
 
     dialects = args.dialect or DIALECTS
@@ -75,7 +81,7 @@ def main(argv: list[str]) -> int:
     counts: collections.Counter = collections.Counter()
     for case in cases:
         for dialect in dialects:
-            outcome = check_case(spine, case, dialect, args.script, args.schema)
+            outcome = check_case(spine, case, dialect, args.script, args.schema, args.lookup)
             counts[outcome.status] += 1
             print(f"{outcome.status:>7} {case.name} ({dialect})")
             for line in outcome.report:

@@ -34,6 +34,8 @@ PREVIOUS_TABLES = {
     "identity_redirects": ("previous_identity_redirects", ["old_dinmo_id", "new_dinmo_id", "kind"]),
 }
 DIFF_ROWS = 5
+# The table `spine sql --lookup` reads the values of steps the dialect cannot express from.
+LOOKUP_TABLE = "spine_lookup"
 
 # Cells of a CSV can be far larger than the csv module's default limit of 128 KiB.
 csv.field_size_limit(sys.maxsize)
@@ -365,7 +367,7 @@ def run_spine(spine: str, case: Case, out: Path) -> tuple[float, str | None]:
 
 
 def sql_script(
-    spine: str, case: Case, dialect: str, script: Path | None, schema: str | None = None
+    spine: str, case: Case, dialect: str, script: Path | None, schema: str | None = None, lookup: bool = False
 ) -> tuple[str, str | None, str | None]:
     """The script for the case: (script, refusal message, error). A refusal is exit code 2 of `spine sql`."""
     if script is not None:
@@ -373,6 +375,8 @@ def sql_script(
     command = [spine, "sql", str(case.graph), "--dialect", dialect, "--line-column", LINE_COLUMN]
     if schema is not None:
         command += ["--schema", schema]
+    if lookup:
+        command.append("--lookup")
     if case.previous is not None:
         command.append("--previous")
     done = subprocess.run(command, capture_output=True, text=True)
@@ -383,6 +387,18 @@ def sql_script(
     return done.stdout, None, None
 
 
+def run_lookup(spine: str, case: Case, dialect: str, out: Path) -> tuple[Input | None, str | None]:
+    """`spine lookup`: the table `spine_lookup` of the values the dialect cannot standardize, or an error."""
+    command = [spine, "lookup", str(case.graph), "--data", str(case.data), "--dialect", dialect, "--out", str(out)]
+    done = subprocess.run(command, capture_output=True, text=True)
+    if done.returncode != 0:
+        return None, f"`{' '.join(command)}` exited with {done.returncode}:\n{done.stderr.strip()}"
+    table = read_csv(out)
+    table.name = LOOKUP_TABLE
+    table.with_lines = False
+    return table, None
+
+
 def refusal_outcome(message: str, dialect: str) -> Outcome:
     """A refusal is not a failure, as long as its message names the dialect it refuses."""
     if dialect.lower() not in message.lower():
@@ -390,7 +406,9 @@ def refusal_outcome(message: str, dialect: str) -> Outcome:
     return Outcome("refused", [f"  refused: {message}"])
 
 
-def run_case(engine, spine: str, case: Case, work: Path, script_file: Path | None, expected: set[str]) -> Outcome:
+def run_case(
+    engine, spine: str, case: Case, work: Path, script_file: Path | None, expected: set[str], lookup: bool = False
+) -> Outcome:
     """Runs one case through the engine and the SQL script and compares every table the script created."""
     out = work / "engine"
     if out.exists():
@@ -398,14 +416,19 @@ def run_case(engine, spine: str, case: Case, work: Path, script_file: Path | Non
     spine_seconds, error = run_spine(spine, case, out)
     if error is not None:
         return Outcome("failed", [f"  {error}"])
-    script, refusal, error = sql_script(spine, case, engine.dialect, script_file, engine.schema)
+    script, refusal, error = sql_script(spine, case, engine.dialect, script_file, engine.schema, lookup)
     if error is not None:
         return Outcome("failed", [f"  {error}"])
     if refusal is not None:
         return refusal_outcome(refusal, engine.dialect)
+    lookup_table = None
+    if lookup:
+        lookup_table, error = run_lookup(spine, case, engine.dialect, work / f"{LOOKUP_TABLE}.csv")
+        if error is not None:
+            return Outcome("failed", [f"  {error}"])
     engine.start_case(work)
     try:
-        inputs = inputs_of(case)
+        inputs = inputs_of(case) + ([lookup_table] if lookup_table is not None else [])
         for table in inputs:
             engine.load(table)
         before = engine.tables()
@@ -483,6 +506,11 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--script", type=Path, help="run this SQL script instead of asking `spine sql`")
     parser.add_argument("--schema", help="load the inputs into this schema and pass it to `spine sql`")
     parser.add_argument(
+        "--lookup",
+        action="store_true",
+        help="load `spine lookup`'s table of the values the dialect cannot standardize; pass --lookup to `spine sql`",
+    )
+    parser.add_argument(
         "--expect", action="append", default=[], help="a table the script must produce (repeatable)"
     )
     parser.add_argument("--timings", action="store_true", help="print both wall times and their ratio")
@@ -511,7 +539,7 @@ def main(argv: list[str]) -> int:
             for number, case in enumerate(cases):
                 case_work = work / f"case{number}"
                 case_work.mkdir()
-                outcome = run_case(engine, spine, case, case_work, args.script, set(args.expect))
+                outcome = run_case(engine, spine, case, case_work, args.script, set(args.expect), args.lookup)
                 counts[outcome.status] += 1
                 print(f"{outcome.status:>7} {case.name}")
                 for line in outcome.report:
