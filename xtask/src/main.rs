@@ -21,6 +21,7 @@ commands:
   dist    build the release site into dist/ and print the WebAssembly sizes
   bench   time the release `spine run` on 100k and 1M synthetic records (or `bench 100k`), with peak memory
           and precision, recall and F1 against the ground truth
+  sql-test   only the warehouse-SQL steps of `test` (harness self-tests, DuckDB and Spark parity, dialects)
   sql-bench  time the DuckDB run of the `spine sql` script against `spine run` on 100k and 1M synthetic
           records (or `sql-bench 100k`), checking that both give the same tables
 ";
@@ -32,6 +33,7 @@ fn main() -> ExitCode {
         Some("test") => test(),
         Some("dist") => dist().map(|_| ()),
         Some("bench") => bench::bench(&args[1..]),
+        Some("sql-test") => sql::test_alone(),
         Some("sql-bench") => sql::bench(&args[1..]),
         Some("help" | "--help" | "-h") | None => {
             print!("{USAGE}");

@@ -112,6 +112,20 @@ pub fn test_steps() -> Result<Counts> {
     Ok(total)
 }
 
+/// `cargo xtask sql-test`: the warehouse-SQL steps of `test` alone, with their closing total.
+pub fn test_alone() -> Result<()> {
+    tools::ensure_sql_venv()?;
+    let counts = test_steps()?;
+    println!(
+        "\nxtask: warehouse-SQL tests: {} passed, {} failed",
+        counts.passed, counts.failed
+    );
+    if counts.failed > 0 {
+        bail!("{} warehouse-SQL cases failed", counts.failed);
+    }
+    Ok(())
+}
+
 fn python_script(python: &Path, script: &str) -> Cmd {
     Cmd::new(&python.to_string_lossy())
         .arg(root().join(script))
