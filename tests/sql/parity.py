@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import concurrent.futures
 import csv
 import io
 import json
@@ -256,42 +257,54 @@ class DuckDb:
         self.end_case()
 
 
+def spark_session(work: Path):
+    """The one local Spark session of a run, tuned for many small statements on small tables: each statement
+    of a script is a job, so the fixed cost of a job (shuffle partitions, adaptive re-planning, code
+    generation, compression, the two-step file commit) outweighs the data."""
+    import logging
+
+    from pyspark.sql import SparkSession
+
+    # Spark stays on the loopback address: it needs no network, and must not listen on any other.
+    os.environ["SPARK_LOCAL_IP"] = "127.0.0.1"
+    # A failing statement is reported once by the harness; PySpark would also log its whole plan as JSON.
+    logging.getLogger("SQLQueryContextLogger").setLevel(logging.CRITICAL)
+    session = (
+        SparkSession.builder.master("local[2]")
+        .appName("spine-sql-parity")
+        .config("spark.driver.host", "127.0.0.1")
+        .config("spark.driver.bindAddress", "127.0.0.1")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.warehouse.dir", str(work / "spark-warehouse"))
+        .config("spark.driver.extraJavaOptions", f"-Dderby.system.home={work}")
+        .config("spark.sql.shuffle.partitions", "1")
+        .config("spark.default.parallelism", "1")
+        .config("spark.sql.adaptive.enabled", "false")
+        .config("spark.sql.codegen.wholeStage", "false")
+        .config("spark.sql.parquet.compression.codec", "uncompressed")
+        .config("spark.hadoop.mapreduce.fileoutputcommitter.algorithm.version", "2")
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    return session
+
+
 class Spark:
-    """One local Spark session for every case; each case gets its own database, and its inputs are temporary
+    """One case in the run's Spark session: its own child session and database, and its inputs as temporary
     views of that session, dropped with it. With a schema, the inputs are tables of that database instead,
-    since a temporary view belongs to no database."""
+    since a temporary view belongs to no database. Cases may run side by side in threads."""
 
     dialect = "spark"
 
-    def __init__(self, work: Path, schema: str | None = None) -> None:
-        import logging
-
-        from pyspark.sql import SparkSession
-
-        # Spark stays on the loopback address: it needs no network, and must not listen on any other.
-        os.environ["SPARK_LOCAL_IP"] = "127.0.0.1"
-        # A failing statement is reported once by the harness; PySpark would also log its whole plan as JSON.
-        logging.getLogger("SQLQueryContextLogger").setLevel(logging.CRITICAL)
-        self.base = (
-            SparkSession.builder.master("local[2]")
-            .appName("spine-sql-parity")
-            .config("spark.driver.host", "127.0.0.1")
-            .config("spark.driver.bindAddress", "127.0.0.1")
-            .config("spark.ui.showConsoleProgress", "false")
-            .config("spark.sql.warehouse.dir", str(work / "spark-warehouse"))
-            .config("spark.ui.enabled", "false")
-            .config("spark.sql.shuffle.partitions", "2")
-            .config("spark.driver.extraJavaOptions", f"-Dderby.system.home={work}")
-            .getOrCreate()
-        )
-        self.base.sparkContext.setLogLevel("ERROR")
+    def __init__(self, base, number: int, schema: str | None = None) -> None:
+        self.base = base
+        self.number = number
         self.session = None
-        self.counter = 0
         self.schema = schema
 
     def start_case(self, work: Path) -> None:
-        self.counter += 1
-        self.scratch = f"spine_parity_{self.counter}"
+        self.scratch = f"spine_parity_{self.number}"
         self.database = quote_ident(self.schema, "`") if self.schema else self.scratch
         self.session = self.base.newSession()
         self.session.sql(f"CREATE DATABASE {self.scratch}")
@@ -340,7 +353,6 @@ class Spark:
 
     def close(self) -> None:
         self.end_case()
-        self.base.stop()
 
 
 def quote_literal(text: str) -> str:
@@ -514,6 +526,12 @@ def main(argv: list[str]) -> int:
         "--expect", action="append", default=[], help="a table the script must produce (repeatable)"
     )
     parser.add_argument("--timings", action="store_true", help="print both wall times and their ratio")
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=1,
+        help="cases run side by side (Spark spends most of a small statement waiting, so 4 helps it)",
+    )
     args = parser.parse_args(argv)
 
     cases = [case_of(folder.resolve()) for folder in args.case]
@@ -534,25 +552,36 @@ def main(argv: list[str]) -> int:
     counts = collections.Counter()
     with tempfile.TemporaryDirectory(prefix="spine-sql-parity-") as temp:
         work = Path(temp)
-        engine = DuckDb(args.schema) if args.dialect == "duckdb" else Spark(work, args.schema)
+        base = spark_session(work) if args.dialect == "spark" else None
+
+        def one(numbered: tuple[int, Case]) -> Outcome:
+            number, case = numbered
+            engine = DuckDb(args.schema) if base is None else Spark(base, number, args.schema)
+            case_work = work / f"case{number}"
+            case_work.mkdir()
+            try:
+                return run_case(engine, spine, case, case_work, args.script, set(args.expect), args.lookup)
+            finally:
+                engine.close()
+
         try:
-            for number, case in enumerate(cases):
-                case_work = work / f"case{number}"
-                case_work.mkdir()
-                outcome = run_case(engine, spine, case, case_work, args.script, set(args.expect), args.lookup)
-                counts[outcome.status] += 1
-                print(f"{outcome.status:>7} {case.name}")
-                for line in outcome.report:
-                    print(line)
-                if args.timings and outcome.sql_seconds:
-                    ratio = outcome.sql_seconds / max(outcome.spine_seconds, 1e-9)
-                    print(
-                        f"  timings: spine run {outcome.spine_seconds:.3f} s, {args.dialect} script "
-                        f"{outcome.sql_seconds:.3f} s, ratio (script / spine run) {ratio:.2f}"
-                    )
-                sys.stdout.flush()
+            with concurrent.futures.ThreadPoolExecutor(max_workers=max(args.jobs, 1)) as pool:
+                # Outcomes come back in case order, each printed as soon as it and those before it are done.
+                for case, outcome in zip(cases, pool.map(one, enumerate(cases))):
+                    counts[outcome.status] += 1
+                    print(f"{outcome.status:>7} {case.name}")
+                    for line in outcome.report:
+                        print(line)
+                    if args.timings and outcome.sql_seconds:
+                        ratio = outcome.sql_seconds / max(outcome.spine_seconds, 1e-9)
+                        print(
+                            f"  timings: spine run {outcome.spine_seconds:.3f} s, {args.dialect} script "
+                            f"{outcome.sql_seconds:.3f} s, ratio (script / spine run) {ratio:.2f}"
+                        )
+                    sys.stdout.flush()
         finally:
-            engine.close()
+            if base is not None:
+                base.stop()
     print(
         f"sql parity ({args.dialect}): {counts['passed']} passed, {counts['failed']} failed, "
         f"{counts['refused']} refused"

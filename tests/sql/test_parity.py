@@ -149,6 +149,14 @@ class Harness(unittest.TestCase):
         self.assertIn("only in SQL: shop,s1,email, ANN@example.com , ann@example.com ,used,", printed)
         self.assertIn(f"sql parity ({DIALECT}): 0 passed, 1 failed, 0 refused", printed)
 
+    def test_cases_side_by_side_keep_their_order_and_counts(self):
+        wrong = str(FIXTURES / "exact_email_basic_lookup_wrong.sql")
+        other = str(parity.ROOT / "tests" / "spec" / "ids_retired")
+        code, printed = run_harness("--case", str(CASE), "--case", other, "--script", wrong, "--jobs", "2")
+        self.assertEqual(code, 1, printed)
+        self.assertLess(printed.index(" failed exact_email_basic"), printed.index(" failed ids_retired"))
+        self.assertIn(f"sql parity ({DIALECT}): 0 passed, 2 failed, 0 refused", printed)
+
     def test_a_wrong_header_fails(self):
         header = FIXTURES / "exact_email_basic_golden_header.sql"
         code, printed = run_harness("--case", str(CASE), "--script", str(header))
