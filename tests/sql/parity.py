@@ -474,6 +474,10 @@ def run_case(
             report.append(f"  not produced: {', '.join(missing)}")
         compared = len([name for name in created if name in engine_tables])
         report.insert(0, f"  {compared} tables compared")
+        if compared == 0:
+            # A script that creates no output table would otherwise pass while proving nothing.
+            report.append("  the script created no output table of the engine")
+            failed = True
         return Outcome("failed" if failed else "passed", report, spine_seconds, sql_seconds)
     finally:
         engine.end_case()

@@ -157,6 +157,12 @@ class Harness(unittest.TestCase):
         self.assertLess(printed.index(" failed exact_email_basic"), printed.index(" failed ids_retired"))
         self.assertIn(f"sql parity ({DIALECT}): 0 passed, 2 failed, 0 refused", printed)
 
+    def test_a_script_creating_no_output_table_fails(self):
+        code, printed = run_harness("--case", str(CASE), "--script", str(FIXTURES / "work_table_only.sql"))
+        self.assertEqual(code, 1, printed)
+        self.assertIn("  0 tables compared", printed)
+        self.assertIn("the script created no output table of the engine", printed)
+
     def test_a_wrong_header_fails(self):
         header = FIXTURES / "exact_email_basic_golden_header.sql"
         code, printed = run_harness("--case", str(CASE), "--script", str(header))
