@@ -86,6 +86,26 @@ class LoadingDuckDb(unittest.TestCase):
         self.assertEqual(redirects.columns, ["old_dinmo_id"])
 
 
+    def test_duckdb_compares_as_multisets(self):
+        engine = parity.DuckDb()
+        with tempfile.TemporaryDirectory() as temp:
+            engine.start_case(Path(temp))
+            try:
+                engine.con.execute("CREATE TABLE t AS SELECT * FROM (VALUES ('1', 2), ('1', 2), ('x,y', NULL)) v(a, b)")
+                csv_file = Path(temp) / "t.csv"
+                csv_file.write_text('a,b\n"x,y",\n1,2\n', encoding="utf-8")
+                missing_duplicate = engine.compare("t", csv_file)
+                csv_file.write_text('a,b\n1,2\n"x,y",\n1,2\n', encoding="utf-8")
+                equal = engine.compare("t", csv_file)
+            finally:
+                engine.close()
+        self.assertEqual(equal, [])
+        self.assertEqual(
+            missing_duplicate,
+            ["  t: 2 rows from the engine, 3 from SQL; 0 only in the engine, 1 only in SQL", "    only in SQL: 1,2"],
+        )
+
+
 class Comparing(unittest.TestCase):
     def test_equal_multisets_in_any_order(self):
         engine = parity.Table(["a", "b"], [("1", "x"), ("2", ""), ("1", "x")])
