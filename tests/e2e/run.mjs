@@ -220,6 +220,15 @@ const tests = [
       check(rate > 0 && rate <= 100, `the demo's events are stitched: ${rate}%`);
       check(await page.locator('#event-metrics tbody tr').count() > 1, 'stitch rates by model and identifier');
       await shot(page, output, '11-events');
+      // Each column mapping of an event model is removed and added on its own.
+      await page.click('#event-model-web_events [aria-label="Unmap email from email"]');
+      await page.locator('#event-model-web_events [data-mapping="email=email"]').waitFor({ state: 'detached' });
+      check(await page.locator('#event-model-web_events [data-mapping]').count() === 2, 'the other mappings stay');
+      await page.selectOption('#event-column-web_events', 'email');
+      await page.selectOption('#event-identifier-web_events', 'email');
+      await page.click('#event-map-web_events');
+      await page.locator('#event-model-web_events [data-mapping="email=email"]').waitFor();
+      await page.locator('#nav-rules .badge.ok').waitFor({ timeout: 10000 });
       const [download] = await Promise.all([page.waitForEvent('download'), (async () => {
         await go(page, 'export');
         await page.click('#table-identity_golden');

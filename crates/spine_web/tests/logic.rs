@@ -535,3 +535,50 @@ fn a_file_becomes_an_event_model_with_the_graphs_identifiers() {
     assert_eq!(policy.anonymous, ["anonymous_id"]);
     assert!(policy.backfill);
 }
+
+#[wasm_bindgen_test]
+fn event_mappings_only_use_existing_identifiers_and_models() {
+    let mut graph = graph_with_model("crm");
+    apply(
+        &mut graph,
+        Edit::AddIdentifier {
+            name: "email".into(),
+            kind: IdentifierKind::Email,
+        },
+    );
+    let web = table("web.csv", "event_id,ts,mail\nE1,2024-01-01,a@x.com\n");
+    let mut model = event_model(&summarize("web.csv", 10, &web), &graph);
+    model.identifiers.clear();
+    let events = default_policy(&graph, vec![model]);
+    apply(&mut graph, Edit::SetEvents(Some(Box::new(events))));
+    let before = graph.clone();
+    // An identifier the graph does not define, or an event model it does not have, changes nothing.
+    for (model, identifier) in [("web", "loyalty_id"), ("shop", "email")] {
+        apply(
+            &mut graph,
+            Edit::MapEvent {
+                model: model.into(),
+                column: "mail".into(),
+                identifier: identifier.into(),
+            },
+        );
+    }
+    assert_eq!(graph, before);
+    apply(
+        &mut graph,
+        Edit::MapEvent {
+            model: "web".into(),
+            column: "mail".into(),
+            identifier: "email".into(),
+        },
+    );
+    let events = graph.events.as_ref().unwrap();
+    assert_eq!(
+        events.models[0].identifiers.get("email"),
+        Some(&Columns::One("mail".into()))
+    );
+    assert!(
+        graph.models[0].identifiers.is_empty(),
+        "profile models are untouched"
+    );
+}
