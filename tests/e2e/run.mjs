@@ -144,6 +144,15 @@ const tests = [
       await page.click('#tab-split');
       await page.locator('.changes li').first().waitFor();
       await shot(page, output, '6-what-if');
+      // The records moved out of their profile's successor are listed one by one.
+      const moved = Number((await text(page, '#what-if-moved')).replace(/,/g, ''));
+      await page.click('#tab-moved');
+      if (moved > 0) {
+        await page.locator('.changes li:has-text("moved from")').first().waitFor();
+      } else {
+        await page.locator('text=Nothing here').waitFor();
+      }
+      check((await text(page, '#tab-moved')).includes(`(${moved.toLocaleString('en-US')})`), 'the moved tab counts the moved records');
 
       // Export the graph and check it with the command line.
       await go(page, 'export');

@@ -4,12 +4,13 @@
 use crate::csv_safe::neutralise;
 use crate::inspect::{model_name, summarize};
 use crate::protocol::{
-    CellView, ChangeItem, ChangeList, CsvFile, EventsData, FileSummary, GoldenCell, PairRow,
-    Problem, ProfileDetail, ProfileRow, ProfilesPage, RecordCard, RecordFate, RecordId,
-    RecordsExplanation, Request, Response, ReviewData, RunProgress, RunSummary, StageRow, Suspect,
-    TableData, Totals, WhatIfPage,
+    CellView, ChangeList, CsvFile, EventsData, FileSummary, GoldenCell, PairRow, Problem,
+    ProfileDetail, ProfileRow, ProfilesPage, RecordCard, RecordFate, RecordId, RecordsExplanation,
+    Request, Response, ReviewData, RunProgress, RunSummary, StageRow, Suspect, TableData, Totals,
+    WhatIfPage,
 };
-use crate::whatif::{Comparison, Member, Membership, compare};
+use crate::whatif::{Comparison, comparison};
+use spine_core::diff::diff;
 use spine_core::events::{Stitching, stitch};
 use spine_core::explain::{ChainLink, CriterionScore, RefusedPair, RuleOutcome};
 use spine_core::resolve::{Resolution, resolve};
@@ -54,7 +55,6 @@ struct Run {
     index: Vec<(String, String, (String, String))>,
     /// Per model: key -> row, built on first use.
     rows: HashMap<usize, HashMap<String, usize>>,
-    membership: Membership,
     /// Events attached to the profiles, when the graph has event models.
     stitching: Option<Stitching>,
 }
@@ -264,10 +264,11 @@ impl Session {
         let engine_ms = clock() - started;
         let mut run = Run::new(revision, resolution, tables, settings);
         run.stitching = stitching;
+        // The run before is only kept until the engine has compared the two.
         self.comparison = self
             .run
-            .as_ref()
-            .map(|before| compare(&before.membership, &run.membership));
+            .take()
+            .map(|before| comparison(before.revision, diff(&before.resolution, &run.resolution)));
         let summary = run.summary(self.comparison.as_ref(), engine_ms, clock() - started);
         self.run = Some(run);
         out(Response::Done(Box::new(summary)));
@@ -418,11 +419,7 @@ impl Session {
         let Some(comparison) = &self.comparison else {
             return Response::NoRun;
         };
-        let items = match list {
-            ChangeList::Merged => &comparison.merged,
-            ChangeList::Split => &comparison.split,
-            ChangeList::Status => &comparison.status,
-        };
+        let items = comparison.list(list);
         Response::WhatIf(WhatIfPage {
             list,
             page,
@@ -441,7 +438,6 @@ impl Session {
 impl Run {
     fn new(revision: u64, resolution: Resolution, tables: Vec<Table>, settings: Settings) -> Self {
         let mut index = Vec::with_capacity(resolution.profile_count());
-        let mut profile_of: HashMap<(&str, &str), &str> = HashMap::new();
         for profile in resolution.profiles() {
             let mut text = profile.id.to_lowercase();
             for value in &profile.golden {
@@ -452,35 +448,11 @@ impl Run {
                 .records
                 .first()
                 .map(|r| (r.model.to_owned(), r.key.to_owned()));
-            for record in &profile.records {
-                profile_of.insert((record.model, record.key), profile.id);
-            }
             if let Some(first) = first {
                 index.push((profile.id.to_owned(), text, first));
             }
         }
         index.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let mut members = Vec::new();
-        for (model, table) in settings.models.iter().zip(&tables) {
-            let Some(key_column) = table.column_index(&model.primary_key) else {
-                continue;
-            };
-            for row in 0..table.len() {
-                let key = table.cell(row, key_column);
-                let status = resolution
-                    .record_status(&model.name, key)
-                    .map_or("missing", |status| status.as_str());
-                members.push(Member {
-                    model: model.name.clone(),
-                    key: key.to_owned(),
-                    profile: profile_of
-                        .get(&(model.name.as_str(), key))
-                        .map(|id| (*id).to_owned()),
-                    status: status.to_owned(),
-                });
-            }
-        }
-        drop(profile_of);
         Self {
             revision,
             resolution,
@@ -488,7 +460,6 @@ impl Run {
             settings,
             index,
             rows: HashMap::new(),
-            membership: Membership { revision, members },
             stitching: None,
         }
     }
@@ -877,22 +848,5 @@ fn pair_row(settings: &Settings, pair: &spine_core::resolve::PairView<'_>) -> Pa
         scores: scores.join(";"),
         decision: pair.decision.as_str().to_owned(),
         detail: pair.detail.to_owned(),
-    }
-}
-
-impl Session {
-    /// Where every record of the last run ended.
-    pub fn last_membership(&self) -> Option<&Membership> {
-        self.run.as_ref().map(|run| &run.membership)
-    }
-
-    /// A whole what-if list of the last comparison.
-    pub fn what_if_items(&self, list: ChangeList) -> Vec<ChangeItem> {
-        match (&self.comparison, list) {
-            (Some(c), ChangeList::Merged) => c.merged.clone(),
-            (Some(c), ChangeList::Split) => c.split.clone(),
-            (Some(c), ChangeList::Status) => c.status.clone(),
-            (None, _) => Vec::new(),
-        }
     }
 }
