@@ -17,7 +17,7 @@ use spine_core::resolve::{Resolution, resolve};
 use spine_core::settings::{GoldenSource, Settings};
 use spine_core::validate::{DataShape, Diagnostic, parse_graph, validate};
 use spine_core::{Control, Progress, Table, parse_csv};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The largest file accepted, in bytes: the page refuses bigger ones before reading them.
 pub const MAX_FILE_BYTES: u64 = 200 * 1024 * 1024;
@@ -53,8 +53,6 @@ struct Run {
     settings: Settings,
     /// Profiles sorted by ID: (ID, lower-case search text, model and key of its first record).
     index: Vec<(String, String, (String, String))>,
-    /// Per model: key -> row, built on first use.
-    rows: HashMap<usize, HashMap<String, usize>>,
     /// Events attached to the profiles, when the graph has event models.
     stitching: Option<Stitching>,
 }
@@ -310,8 +308,8 @@ impl Session {
         })
     }
 
-    fn profile(&mut self, id: &str) -> Response {
-        let Some(run) = &mut self.run else {
+    fn profile(&self, id: &str) -> Response {
+        let Some(run) = &self.run else {
             return Response::NoRun;
         };
         match run
@@ -459,7 +457,6 @@ impl Run {
             tables,
             settings,
             index,
-            rows: HashMap::new(),
             stitching: None,
         }
     }
@@ -550,22 +547,7 @@ impl Run {
         }
     }
 
-    /// The row of a record in its model's table.
-    fn row(&mut self, model: usize, key: &str) -> Option<usize> {
-        let table = &self.tables[model];
-        let column = table.column_index(&self.settings.models[model].primary_key)?;
-        let rows = self.rows.entry(model).or_insert_with(|| {
-            let mut rows = HashMap::with_capacity(table.len());
-            for row in 0..table.len() {
-                rows.entry(table.cell(row, column).to_owned())
-                    .or_insert(row);
-            }
-            rows
-        });
-        rows.get(key).copied()
-    }
-
-    fn detail(&mut self, model: &str, key: &str) -> Option<ProfileDetail> {
+    fn detail(&self, model: &str, key: &str) -> Option<ProfileDetail> {
         let (id, conflict, records, golden) = {
             let profile = self.resolution.profile_of(model, key)?;
             let records: Vec<(String, String)> = profile
@@ -591,7 +573,7 @@ impl Run {
             let Some(index) = self.settings.models.iter().position(|m| &m.name == model) else {
                 continue;
             };
-            let row = self.row(index, key);
+            let row = self.resolution.record_row(model, key);
             let table = &self.tables[index];
             let definition = &self.settings.models[index];
             let cells = table
@@ -630,18 +612,11 @@ impl Run {
                 cells,
             });
         }
-        let members: BTreeSet<(&str, &str)> = records
-            .iter()
-            .map(|(m, k)| (m.as_str(), k.as_str()))
-            .collect();
         let pairs = self
             .resolution
-            .pairs()
-            .filter(|p| {
-                members.contains(&(p.left.model, p.left.key))
-                    || members.contains(&(p.right.model, p.right.key))
-            })
-            .map(|p| pair_row(&self.settings, &p))
+            .profile_pairs(&id)
+            .iter()
+            .map(|p| pair_row(&self.settings, p))
             .collect();
         let (chain, refusals) = match self.resolution.explain_profile(&id) {
             Ok(explanation) => (
