@@ -322,6 +322,8 @@ def spark_session(work: Path):
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.warehouse.dir", str(work / "spark-warehouse"))
         .config("spark.driver.extraJavaOptions", f"-Dderby.system.home={work}")
+        # The default 1 GB heap runs out with four cases' plans at once (measured); the machine has 24 GB.
+        .config("spark.driver.memory", "4g")
         .config("spark.sql.shuffle.partitions", "1")
         .config("spark.default.parallelism", "1")
         .config("spark.sql.adaptive.enabled", "false")
