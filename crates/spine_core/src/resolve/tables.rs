@@ -49,12 +49,10 @@ impl<'a> Csv<'a> {
         }
     }
 
+    #[inline]
     pub(crate) fn cell(&mut self, text: &str) -> io::Result<()> {
         self.separator();
-        if text
-            .bytes()
-            .any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n'))
-        {
+        if needs_quotes(text.as_bytes()) {
             self.buffer.push(b'"');
             for (index, piece) in text.split('"').enumerate() {
                 if index > 0 {
@@ -117,6 +115,38 @@ impl<'a> Csv<'a> {
         self.buffer.clear();
         self.out.flush()
     }
+}
+
+/// True when a cell holds a comma, a quote, CR or LF, so it must be quoted.
+///
+/// Eight bytes are tested at a time (most cells are short and plain, and there are tens of millions of them):
+/// XOR with a byte repeated makes the bytes equal to it zero, and `(x - 0x01..01) & !x & 0x80..80` is non-zero
+/// exactly when some byte of `x` is zero (a borrow only starts at a zero byte, so it cannot invent one).
+#[inline]
+fn needs_quotes(bytes: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let has_byte = |word: u64, byte: u8| {
+        let zeroed = word ^ (ONES * u64::from(byte));
+        zeroed.wrapping_sub(ONES) & !zeroed & HIGHS != 0
+    };
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let word = u64::from_le_bytes(word);
+        if has_byte(word, b',')
+            || has_byte(word, b'"')
+            || has_byte(word, b'\r')
+            || has_byte(word, b'\n')
+        {
+            return true;
+        }
+    }
+    chunks
+        .remainder()
+        .iter()
+        .any(|&b| matches!(b, b',' | b'"' | b'\r' | b'\n'))
 }
 
 /// Writes one table; `Ok(false)` when the name is not a table of the run.
@@ -530,4 +560,33 @@ pub(crate) fn missing_detail(resolution: &Resolution, record: u32) -> String {
         ));
     }
     format!("no used identifier value: {}", parts.join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::needs_quotes;
+
+    #[test]
+    fn quoting_is_needed_exactly_for_comma_quote_cr_and_lf() {
+        let plain = |bytes: &[u8]| {
+            bytes
+                .iter()
+                .any(|&b| matches!(b, b',' | b'"' | b'\r' | b'\n'))
+        };
+        // Every special byte (and its neighbours in value) at every position of cells of 0 to 20 bytes.
+        for length in 0..=20 {
+            for position in 0..length {
+                for byte in [
+                    b',', b'"', b'\r', b'\n', b'+', b'-', b'#', b'!', 0x0b, 0x0c, 0x80, 0xac, 0,
+                ] {
+                    let mut cell = vec![b'a'; length];
+                    cell[position] = byte;
+                    assert_eq!(needs_quotes(&cell), plain(&cell), "{cell:?}");
+                }
+            }
+            assert!(!needs_quotes(&vec![b'z'; length]));
+        }
+        assert!(needs_quotes("Dupont, Jean".as_bytes()));
+        assert!(!needs_quotes("Zoë Müller-Lefèvre".as_bytes()));
+    }
 }
