@@ -228,15 +228,18 @@ pub(crate) fn observe(
                     // it. The first value to reach an outcome still interns it, so numbering is unchanged.
                     let keyed = phone_first[identifier] && phone_key(raw, &mut key);
                     if keyed && french[identifier] {
-                        french_international(&mut key);
+                        french_national(&mut key);
                     }
                     let known = if keyed {
                         phone_caches[identifier].get(key.as_str()).copied()
                     } else {
                         None
                     };
+                    // The key standardizes exactly like the raw value, and the parser reads plain digits
+                    // fastest, so a keyed value is standardized through its key.
                     let outcome = known.unwrap_or_else(|| {
-                        outcome_of(definition, raw, &mut interner, &mut details)
+                        let input = if keyed { key.as_str() } else { raw };
+                        outcome_of(definition, input, &mut interner, &mut details)
                     });
                     if keyed && known.is_none() {
                         phone_caches[identifier].insert(key.clone(), outcome);
@@ -360,9 +363,9 @@ fn phone_key(raw: &str, key: &mut String) -> bool {
     true
 }
 
-/// Rewrites a phone key `0` then nine digits, the first not `0`, as `+33` then the same nine digits: with the
+/// Rewrites a phone key `+33` then nine digits, the first not `0`, as `0` then the same nine digits: with the
 /// default region `FR`, the `phone` step provably reads both as the same number, so both forms of a French
-/// number are standardized once.
+/// number are standardized once (as the national form, which the parser reads fastest).
 ///
 /// In the `phonenumber` parser (0.3.10, with its metadata 9.0.33), after the readers that `phone_key` describes,
 /// `0612345678` has no `+` and does not start with FR's international prefix `00`, so it keeps its digits with
@@ -374,14 +377,14 @@ fn phone_key(raw: &str, key: &mut String) -> bool {
 /// length, so neither is too short and the stripped form is kept. Both numbers are then country code 33 and
 /// national number `612345678`, with no extension, carrier or leading zero, and validity and E.164 read only
 /// those. `french_forms_of_a_number_standardize_alike` checks this on every leading digit.
-fn french_international(key: &mut String) {
+fn french_national(key: &mut String) {
     let bytes = key.as_bytes();
-    if bytes.len() == 10
-        && bytes[0] == b'0'
-        && bytes[1] != b'0'
-        && bytes.iter().all(u8::is_ascii_digit)
+    if bytes.len() == 12
+        && bytes.starts_with(b"+33")
+        && bytes[3] != b'0'
+        && bytes[3..].iter().all(u8::is_ascii_digit)
     {
-        key.replace_range(..1, "+33");
+        key.replace_range(..3, "0");
     }
 }
 
@@ -476,7 +479,7 @@ fn used_values(identifiers: usize, records: usize, observations: &[Observation])
 
 #[cfg(test)]
 mod tests {
-    use super::{french_international, phone_key};
+    use super::{french_national, phone_key};
     use crate::settings::{DateOrder, Identifier, IdentifierKind, Step};
     use crate::standardize::standardize;
     use std::collections::BTreeSet;
@@ -577,23 +580,24 @@ mod tests {
     }
 
     #[test]
-    fn french_national_keys_become_international() {
-        let international = |raw: &str| {
+    fn french_international_keys_become_national() {
+        let national = |raw: &str| {
             let mut key = raw.to_owned();
-            french_international(&mut key);
+            french_national(&mut key);
             key
         };
-        assert_eq!(international("0612345678"), "+33612345678");
-        assert_eq!(international("0123456789"), "+33123456789");
-        // Anything else is left as it is: an international prefix, other lengths, a `+`.
+        assert_eq!(national("+33612345678"), "0612345678");
+        assert_eq!(national("+33123456789"), "0123456789");
+        // Anything else is left as it is: a `0` after the country code, other lengths, other countries.
         for key in [
-            "0012345678",
-            "061234567",
-            "06123456789",
-            "+33612345678",
-            "612345678",
+            "+33012345678",
+            "+3361234567",
+            "+336123456789",
+            "+34612345678",
+            "0612345678",
+            "33612345678",
         ] {
-            assert_eq!(international(key), key);
+            assert_eq!(national(key), key);
         }
     }
 
@@ -612,14 +616,14 @@ mod tests {
                 tails.push((state >> 33) % 100_000_000);
             }
             for tail in tails {
-                let national = format!("0{first}{tail:08}");
-                let mut key = national.clone();
-                french_international(&mut key);
-                assert_eq!(key, format!("+33{first}{tail:08}"));
+                let international = format!("+33{first}{tail:08}");
+                let mut key = international.clone();
+                french_national(&mut key);
+                assert_eq!(key, format!("0{first}{tail:08}"));
                 assert_eq!(
-                    standardize(&france, &national),
+                    standardize(&france, &international),
                     standardize(&france, &key),
-                    "{national} as {key}"
+                    "{international} as {key}"
                 );
             }
         }
