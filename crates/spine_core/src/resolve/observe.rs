@@ -110,9 +110,13 @@ enum Outcome {
     Blocked(u32, u32),
 }
 
+/// Standardized values numbered in the order they are first met: the text goes into the arena once, and the
+/// map finds it again. The map keeps the `String` that standardization produced as it is (shrinking it to a
+/// `Box<str>` would copy it), and the arena is already in index order when the run is over.
 #[derive(Default)]
 struct Interner {
-    map: FxHashMap<Box<str>, u32>,
+    map: FxHashMap<String, u32>,
+    arena: StrArena,
 }
 
 impl Interner {
@@ -121,20 +125,14 @@ impl Interner {
         if let Some(&index) = self.map.get(text.as_str()) {
             return index;
         }
-        let index = index_u32(self.map.len());
-        self.map.insert(text.into_boxed_str(), index);
+        let index = self.arena.push(&text);
+        self.map.insert(text, index);
         index
     }
 
     /// The strings by index.
     fn finish(self) -> StrArena {
-        let mut entries: Vec<(Box<str>, u32)> = self.map.into_iter().collect();
-        entries.sort_unstable_by_key(|entry| entry.1);
-        let mut arena = StrArena::default();
-        for (text, _) in entries {
-            arena.push(&text);
-        }
-        arena
+        self.arena
     }
 }
 
