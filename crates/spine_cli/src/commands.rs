@@ -10,7 +10,7 @@ use spine_core::resolve::{self, Previous};
 use spine_core::validate::{self, DataShape, Diagnostic};
 use std::collections::BTreeMap;
 use std::fs::File;
-use std::io::{self, BufWriter, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -172,7 +172,8 @@ pub fn run(graph_path: &Path, inputs: &RunInputs) -> Result<Outcome> {
     let written = parallel::map(&table_names, |&(name, event)| {
         let path = inputs.out.join(format!("{name}.csv"));
         let write = || -> io::Result<()> {
-            let mut out = BufWriter::with_capacity(1 << 20, File::create(&path)?);
+            // The engine's table writers hand over blocks of 64 KiB, so a buffer here would only copy them again.
+            let mut out = File::create(&path)?;
             match &stitching {
                 Some(stitching) if event => stitching.write_table(name, &mut out)?,
                 _ => resolution.write_table(name, &mut out)?,
