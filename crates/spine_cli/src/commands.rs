@@ -272,6 +272,38 @@ pub(crate) fn invalid_graph(graph: &Path, problems: &[Diagnostic]) -> anyhow::Er
     anyhow!(text)
 }
 
+/// `spine sql GRAPH --dialect D [--schema S] [--out FILE]`: the warehouse script, or why the dialect cannot run
+/// the graph.
+pub fn sql(
+    graph_path: &Path,
+    dialect: &str,
+    options: &spine_sql::SqlOptions,
+    out: Option<&Path>,
+) -> Result<Outcome> {
+    let Some(dialect) = spine_sql::Dialect::from_name(dialect) else {
+        let names: Vec<&str> = spine_sql::Dialect::ALL.iter().map(|d| d.name()).collect();
+        bail!("unknown dialect `{dialect}`: use one of {}", names.join(", "));
+    };
+    let json = read_text(graph_path)?;
+    let graph =
+        validate::parse_graph(&json).map_err(|problems| invalid_graph(graph_path, &problems))?;
+    let settings = validate::validate(&graph, None)
+        .map_err(|problems| invalid_graph(graph_path, &problems))?;
+    let script = spine_sql::compile(&settings, dialect, options).map_err(|refusal| {
+        anyhow!(
+            "{}: cannot write {} SQL for this identity graph: {refusal}",
+            graph_path.display(),
+            dialect
+        )
+    })?;
+    match out {
+        Some(path) => std::fs::write(path, script)
+            .with_context(|| format!("cannot write {}", path.display()))?,
+        None => io::stdout().write_all(script.as_bytes())?,
+    }
+    Ok(Outcome::Clean)
+}
+
 /// `spine demo --out DIR [--records N --seed S]`.
 pub fn demo(out: &Path, synthetic: Option<(usize, u64)>) -> Result<Outcome> {
     let set = match synthetic {

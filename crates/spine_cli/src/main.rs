@@ -102,6 +102,27 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Compile the identity graph into one SQL script that resolves it inside a warehouse: it reads each
+    /// model from a table named after it and creates the output tables of `spine run`.
+    Sql {
+        /// The identity graph JSON file.
+        graph: PathBuf,
+        /// The SQL dialect: duckdb, spark, snowflake or bigquery.
+        #[arg(long, value_name = "DIALECT")]
+        dialect: String,
+        /// The schema (dataset) holding the model tables and receiving the output tables.
+        #[arg(long, value_name = "NAME")]
+        schema: Option<String>,
+        /// Write the script to this file instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// A column of every model table holding the row's line in its file (named in duplicate_key details).
+        #[arg(long, value_name = "NAME")]
+        line_column: Option<String>,
+        /// Carry profile IDs over from the tables previous_identity_match and previous_identity_redirects.
+        #[arg(long)]
+        previous: bool,
+    },
     /// Score a run against a ground truth: pairwise precision, recall and F1.
     Evaluate {
         /// The ground truth: `model,key,person`.
@@ -169,6 +190,21 @@ fn run(cli: Cli) -> Result<Outcome> {
         }
         Command::Demo { out, records, seed } => {
             commands::demo(&out, records.map(|records| (records, seed)))
+        }
+        Command::Sql {
+            graph,
+            dialect,
+            schema,
+            out,
+            line_column,
+            previous,
+        } => {
+            let options = spine_sql::SqlOptions {
+                schema,
+                line_column,
+                previous,
+            };
+            commands::sql(&graph, &dialect, &options, out.as_deref())
         }
         Command::Evaluate {
             truth,

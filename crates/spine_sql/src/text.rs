@@ -1,0 +1,117 @@
+//! Text expressions shared by the steps: Unicode whitespace and case mapping as Rust does them, and the DuckDB
+//! macros that keep the script readable.
+
+use crate::Compiler;
+use crate::dialect::Dialect;
+
+/// The characters Rust's `char::is_whitespace` accepts (the Unicode White_Space property), as a regular
+/// expression class body.
+pub(crate) fn whitespace_class(dialect: Dialect) -> &'static str {
+    match dialect {
+        // POSIX classes cannot spell code points, so Snowflake gets the characters themselves.
+        Dialect::Snowflake => {
+            "\t\n\u{0B}\u{0C}\r \u{85}\u{A0}\u{1680}\u{2000}-\u{200A}\u{2028}\u{2029}\u{202F}\u{205F}\u{3000}"
+        }
+        _ => {
+            "\\t\\n\\x{0B}\\f\\r \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}"
+        }
+    }
+}
+
+fn trim_body(dialect: Dialect, expr: &str) -> String {
+    let class = whitespace_class(dialect);
+    dialect.regexp_replace_all(expr, &format!("^[{class}]+|[{class}]+$"), "")
+}
+
+/// Characters whose upper case is several characters in Rust (`ß` -> `SS`), which SQL engines map to one.
+fn multi_char_uppercase() -> Vec<(char, String)> {
+    (0..=0x10FFFF_u32)
+        .filter_map(char::from_u32)
+        .filter(|c| c.to_uppercase().count() > 1)
+        .map(|c| (c, c.to_uppercase().collect()))
+        .collect()
+}
+
+fn upper_body(dialect: Dialect, expr: &str) -> String {
+    let mut out = expr.to_owned();
+    for (from, to) in multi_char_uppercase() {
+        out = format!(
+            "REPLACE({out}, {}, {})",
+            dialect.literal(&from.to_string()),
+            dialect.literal(&to)
+        );
+    }
+    format!("UPPER({out})")
+}
+
+/// Rust's lower case: `İ` becomes `i` and a combining dot, and a capital sigma ending a word becomes `ς`.
+fn lower_body(dialect: Dialect, expr: &str) -> String {
+    let dotted = format!("REPLACE({expr}, {}, {})", dialect.literal("\u{130}"), dialect.literal("i\u{307}"));
+    // RE2 (DuckDB, BigQuery) has no look-ahead, so the letter after the sigma is matched and put back.
+    let final_sigma = match dialect {
+        Dialect::DuckDb | Dialect::BigQuery => {
+            dialect.regexp_replace_all(&dotted, "(\\pL)Σ($|\\PL)", "\\1ς\\2")
+        }
+        Dialect::Spark | Dialect::Snowflake => {
+            dialect.regexp_replace_all(&dotted, "(\\pL)Σ(?:$|(?=\\PL))", "$1ς")
+        }
+    };
+    format!("LOWER({final_sigma})")
+}
+
+/// `expr` without leading and trailing Unicode whitespace (Rust's `str::trim`).
+pub(crate) fn trim_ws(dialect: Dialect, expr: &str) -> String {
+    match dialect {
+        Dialect::DuckDb => format!("spine_trim({expr})"),
+        _ => trim_body(dialect, expr),
+    }
+}
+
+/// Rust's `str::to_uppercase`.
+pub(crate) fn upper(dialect: Dialect, expr: &str) -> String {
+    match dialect {
+        Dialect::DuckDb => format!("spine_upper({expr})"),
+        _ => upper_body(dialect, expr),
+    }
+}
+
+/// Rust's `str::to_lowercase`.
+pub(crate) fn lower(dialect: Dialect, expr: &str) -> String {
+    match dialect {
+        Dialect::DuckDb => format!("spine_lower({expr})"),
+        _ => lower_body(dialect, expr),
+    }
+}
+
+/// The DuckDB macros the script's expressions call.
+pub(crate) fn macros(compiler: &mut Compiler<'_>) {
+    let d = compiler.dialect();
+    if d != Dialect::DuckDb {
+        return;
+    }
+    compiler.script.comment(&[
+        "Text functions as the engine applies them: trimming of Unicode whitespace, and upper and lower case",
+        "with Rust's multi-character mappings (ß -> SS, İ -> i̇, a word-final Σ -> ς).",
+    ]);
+    compiler.script.statement(&format!(
+        "CREATE OR REPLACE TEMP MACRO spine_trim(s) AS {}",
+        trim_body(d, "s")
+    ));
+    compiler.script.statement(&format!(
+        "CREATE OR REPLACE TEMP MACRO spine_upper(s) AS {}",
+        upper_body(d, "s")
+    ));
+    compiler.script.statement(&format!(
+        "CREATE OR REPLACE TEMP MACRO spine_lower(s) AS {}",
+        lower_body(d, "s")
+    ));
+}
+
+/// A text column of a model table: NULL becomes '' and any type is read as text.
+pub(crate) fn cell(dialect: Dialect, alias: &str, column: &str) -> String {
+    format!(
+        "COALESCE(CAST({alias}.{} AS {}), '')",
+        dialect.ident(column),
+        dialect.text_type()
+    )
+}
