@@ -7,9 +7,11 @@
 //! compiler refuses with a [`Refusal`] that names the step, the identifier and the dialect, rather than
 //! writing SQL that would give other answers.
 
+mod cluster;
 mod dialect;
 mod load;
 mod observe;
+mod outputs;
 mod script;
 mod text;
 
@@ -81,5 +83,9 @@ pub fn compile(settings: &Settings, dialect: Dialect, options: &SqlOptions) -> R
     load::records(&mut compiler);
     observe::observations(&mut compiler)?;
     observe::lookup(&mut compiler);
+    cluster::stages(&mut compiler)?;
+    outputs::members(&mut compiler);
+    outputs::ids(&mut compiler);
+    outputs::tables(&mut compiler);
     Ok(compiler.script.finish())
 }
