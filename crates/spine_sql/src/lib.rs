@@ -9,6 +9,7 @@
 
 mod cluster;
 mod dialect;
+mod history;
 mod load;
 mod observe;
 mod outputs;

@@ -42,6 +42,10 @@ pub(crate) fn ids(compiler: &mut Compiler<'_>) {
     let member = s.table("spine_work_member");
     let record = s.table("spine_work_record");
     let id = fresh_id(compiler, "r.model", "r.key");
+    if compiler.options.previous {
+        crate::history::ids(compiler);
+        return;
+    }
     compiler.script.comment(&[
         "Step 8 (stable IDs): dm_ and the first 16 hex digits of the MD5 of the anchor record's model, U+001F",
         "and key; a profile's anchor is its smallest record number.",
