@@ -122,6 +122,25 @@ enum Command {
         /// Carry profile IDs over from the tables previous_identity_match and previous_identity_redirects.
         #[arg(long)]
         previous: bool,
+        /// Read the values of identifiers whose steps the dialect cannot express (phone, phonetic, ...) from
+        /// a table spine_lookup written by `spine lookup`, instead of refusing the graph.
+        #[arg(long)]
+        lookup: bool,
+    },
+    /// Write the spine_lookup table for `spine sql --lookup`: the standardized value of every distinct raw
+    /// value of the identifiers the dialect cannot standardize itself.
+    Lookup {
+        /// The identity graph JSON file.
+        graph: PathBuf,
+        /// The folder holding `<model>.csv` for each model and event model.
+        #[arg(long, value_name = "DIR")]
+        data: PathBuf,
+        /// The SQL dialect the script is written for.
+        #[arg(long, value_name = "DIALECT", default_value = "duckdb")]
+        dialect: String,
+        /// The CSV file to write.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
     },
     /// Score a run against a ground truth: pairwise precision, recall and F1.
     Evaluate {
@@ -198,14 +217,22 @@ fn run(cli: Cli) -> Result<Outcome> {
             out,
             line_column,
             previous,
+            lookup,
         } => {
             let options = spine_sql::SqlOptions {
                 schema,
                 line_column,
                 previous,
+                lookup,
             };
             commands::sql(&graph, &dialect, &options, out.as_deref())
         }
+        Command::Lookup {
+            graph,
+            data,
+            dialect,
+            out,
+        } => commands::lookup(&graph, &data, &dialect, &out),
         Command::Evaluate {
             truth,
             identity_match,

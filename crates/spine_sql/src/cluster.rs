@@ -53,18 +53,8 @@ fn similarity(compiler: &Compiler<'_>, algorithm: Algorithm, a: &str, b: &str) -
     };
     Ok(match algorithm {
         Algorithm::Jaro if d == Dialect::DuckDb => jaro,
-        Algorithm::JaroWinkler if d == Dialect::DuckDb => {
-            let mut prefix = Vec::new();
-            for k in 1..=4 {
-                prefix.push(format!(
-                    "CASE WHEN LENGTH({a}) >= {k} AND LENGTH({b}) >= {k} AND SUBSTR({a}, 1, {k}) = SUBSTR({b}, 1, {k}) THEN 1 ELSE 0 END"
-                ));
-            }
-            format!(
-                "CASE WHEN {jaro} > CAST('0.7' AS {double}) THEN {jaro} + CAST('0.1' AS {double}) * CAST({} AS {double}) * (CAST(1 AS {double}) - {jaro}) ELSE {jaro} END",
-                prefix.join(" + ")
-            )
-        }
+        Algorithm::JaroWinkler if d == Dialect::DuckDb => format!("spine_jaro_winkler({a}, {b})"),
+        Algorithm::SorensenDice if d == Dialect::DuckDb => format!("spine_sorensen_dice({a}, {b})"),
         Algorithm::Levenshtein | Algorithm::DamerauLevenshtein => {
             let function = match (algorithm, d) {
                 (Algorithm::Levenshtein, Dialect::DuckDb | Dialect::Spark) => "LEVENSHTEIN",

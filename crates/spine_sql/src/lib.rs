@@ -11,12 +11,15 @@ mod cluster;
 mod dialect;
 mod history;
 mod load;
+mod lookup;
 mod observe;
 mod outputs;
 mod script;
 mod text;
 
 pub use dialect::Dialect;
+pub use lookup::{LOOKUP_COLUMNS, lookup_csv};
+pub use observe::lookup_identifiers;
 
 use script::Script;
 use spine_core::Settings;
@@ -32,6 +35,10 @@ pub struct SqlOptions {
     /// Read the previous run's `previous_identity_match` and `previous_identity_redirects` tables to carry
     /// profile IDs over.
     pub previous: bool,
+    /// Standardize the identifiers whose steps the dialect cannot express (`phone`, `phonetic`, ...) through
+    /// a `spine_lookup(identifier, raw_value, standardized_value, detail)` table written by `spine lookup`,
+    /// instead of refusing the graph.
+    pub lookup: bool,
 }
 
 /// Why the graph cannot be compiled for a dialect.

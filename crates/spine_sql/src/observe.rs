@@ -295,6 +295,65 @@ fn translate_pattern(compiler: &Compiler<'_>, identifier: &Identifier, source: &
     Ok(hir.to_string())
 }
 
+/// The standardization of one identifier as a query over the distinct values in `spine_work_values`:
+/// `(raw_value, v, err)` with `err` the invalid detail.
+fn steps_query(compiler: &Compiler<'_>, index: usize, identifier: &Identifier) -> Result<String, Refusal> {
+    let d = compiler.dialect();
+    let values = compiler.script.table("spine_work_values");
+    let mut ctes = vec![format!(
+        "s0 AS (SELECT raw_value, raw_value AS v, CAST(NULL AS {text}) AS err\n    \
+         FROM {values} WHERE identifier_index = {index} AND {} <> '')",
+        trim_ws(d, "raw_value"),
+        text = d.text_type()
+    )];
+    let mut last = "s0".to_owned();
+    for (position, &step) in identifier.steps.iter().enumerate() {
+        let sql = step_sql(compiler, identifier, step)?;
+        let name = format!("s{}", position + 1);
+        let mut from = last.clone();
+        for (level, columns) in sql.levels.iter().enumerate() {
+            let level_name = format!("{name}_{level}");
+            let list: Vec<String> = columns.iter().map(|(n, e)| format!("{e} AS {n}")).collect();
+            ctes.push(format!("{level_name} AS (SELECT *, {} FROM {from})", list.join(", ")));
+            from = level_name;
+        }
+        let error = sql.error.unwrap_or_else(|| format!("CAST(NULL AS {})", d.text_type()));
+        let step_label = step_name(step);
+        ctes.push(format!(
+            "{name} AS (\n    SELECT raw_value, CASE WHEN err IS NULL THEN nv ELSE v END AS v,\n      \
+             COALESCE(err, CASE WHEN step_err IS NOT NULL THEN {} || step_err WHEN {} = '' THEN {} END) AS err\n    \
+             FROM (SELECT raw_value, v, err, {error} AS step_err, {} AS nv FROM {from}) AS t)",
+            d.literal(&format!("{step_label}: ")),
+            trim_ws(d, "nv"),
+            d.literal(&format!("{step_label}: {}", empty_reason(step))),
+            sql.value,
+        ));
+        last = name;
+    }
+    Ok(format!(
+        "SELECT {index} AS identifier_index, raw_value, v AS value, err FROM (\n  WITH {}\n  SELECT * FROM {last}) AS i{index}",
+        ctes.join(",\n  ")
+    ))
+}
+
+/// The identifiers whose steps the dialect cannot express, so their values come from the `spine_lookup` table
+/// that `spine lookup` writes (with `--lookup`).
+pub fn lookup_identifiers(settings: &spine_core::Settings, dialect: Dialect) -> Vec<usize> {
+    let options = crate::SqlOptions::default();
+    let compiler = Compiler {
+        settings,
+        options: &options,
+        script: crate::script::Script::new(dialect, None),
+    };
+    settings
+        .identifiers
+        .iter()
+        .enumerate()
+        .filter(|(index, identifier)| steps_query(&compiler, *index, identifier).is_err())
+        .map(|(index, _)| index)
+        .collect()
+}
+
 pub(crate) fn observations(compiler: &mut Compiler<'_>) -> Result<(), Refusal> {
     let settings = compiler.settings;
     let d = compiler.dialect();
@@ -325,57 +384,89 @@ pub(crate) fn observations(compiler: &mut Compiler<'_>) -> Result<(), Refusal> {
         "spine_work_raw",
         &format!("SELECT DISTINCT * FROM (\n{}\n) AS raw", raw.join("\nUNION ALL\n")),
     );
-
     let raw_table = compiler.script.table("spine_work_raw");
-    let mut per_identifier = Vec::new();
-    for (index, identifier) in settings.identifiers.iter().enumerate() {
-        let mut ctes = vec![format!(
-            "s0 AS (SELECT DISTINCT raw_value, raw_value AS v, CAST(NULL AS {text}) AS err\n    \
-             FROM {raw_table} WHERE identifier_index = {index} AND {} <> '')",
-            trim_ws(d, "raw_value"),
-            text = d.text_type()
-        )];
-        let mut last = "s0".to_owned();
-        for (position, &step) in identifier.steps.iter().enumerate() {
-            let sql = step_sql(compiler, identifier, step)?;
-            let name = format!("s{}", position + 1);
-            let mut from = last.clone();
-            for (level, columns) in sql.levels.iter().enumerate() {
-                let level_name = format!("{name}_{level}");
-                let list: Vec<String> = columns.iter().map(|(n, e)| format!("{e} AS {n}")).collect();
-                ctes.push(format!("{level_name} AS (SELECT *, {} FROM {from})", list.join(", ")));
-                from = level_name;
+    let mut values = vec![format!("SELECT identifier_index, raw_value FROM {raw_table}")];
+    if let Some(events) = &settings.events {
+        for model in &events.models {
+            for mapping in &model.identifiers {
+                for column in &mapping.columns {
+                    values.push(format!(
+                        "SELECT {} AS identifier_index, {} AS raw_value FROM {} AS m",
+                        mapping.identifier,
+                        crate::text::cell(d, "m", column),
+                        compiler.script.table(&model.name)
+                    ));
+                }
             }
-            let error = sql.error.unwrap_or_else(|| format!("CAST(NULL AS {})", d.text_type()));
-            let step_label = step_name(step);
-            ctes.push(format!(
-                "{name} AS (\n    SELECT raw_value, CASE WHEN err IS NULL THEN nv ELSE v END AS v,\n      \
-                 COALESCE(err, CASE WHEN step_err IS NOT NULL THEN {} || step_err WHEN {} = '' THEN {} END) AS err\n    \
-                 FROM (SELECT raw_value, v, err, {error} AS step_err, {} AS nv FROM {from}) AS t)",
-                d.literal(&format!("{step_label}: ")),
-                trim_ws(d, "nv"),
-                d.literal(&format!("{step_label}: {}", empty_reason(step))),
-                sql.value,
-            ));
-            last = name;
         }
-        per_identifier.push(format!(
-            "SELECT {index} AS identifier_index, raw_value, v AS value, err FROM (\n  WITH {}\n  SELECT * FROM {last}) AS i{index}",
-            ctes.join(",\n  ")
-        ));
+    }
+    compiler.script.comment(&[
+        "Every distinct raw value of every identifier, in profile models and event models alike.",
+    ]);
+    compiler.script.create(
+        "spine_work_values",
+        &format!("SELECT DISTINCT * FROM (\n{}\n) AS v", values.join("\nUNION ALL\n")),
+    );
+
+    let values_table = compiler.script.table("spine_work_values");
+    let lookup = compiler.script.table("spine_lookup");
+    let mut per_identifier = Vec::new();
+    let mut looked_up = Vec::new();
+    for (index, identifier) in settings.identifiers.iter().enumerate() {
+        match steps_query(compiler, index, identifier) {
+            Ok(query) => per_identifier.push(query),
+            Err(refusal) if compiler.options.lookup => {
+                let _ = refusal;
+                looked_up.push(identifier.name.as_str());
+                per_identifier.push(format!(
+                    "SELECT {index} AS identifier_index, v.raw_value, COALESCE(l.standardized_value, '') AS value,\n  \
+                     CASE WHEN l.detail = '' THEN NULL ELSE l.detail END AS err\n\
+                     FROM {values_table} AS v JOIN {lookup} AS l\n  \
+                     ON l.identifier = {} AND l.raw_value = v.raw_value\n\
+                     WHERE v.identifier_index = {index} AND {} <> ''",
+                    d.literal(&identifier.name),
+                    trim_ws(d, "v.raw_value"),
+                ));
+            }
+            Err(mut refusal) => {
+                refusal.why.push_str(
+                    "; with --lookup the script reads this identifier's values from a spine_lookup table written by `spine lookup`",
+                );
+                return Err(refusal);
+            }
+        }
     }
     if per_identifier.is_empty() {
         per_identifier.push(format!(
-            "SELECT identifier_index, raw_value, raw_value AS value, raw_value AS err FROM {raw_table} WHERE 1 = 0"
+            "SELECT identifier_index, raw_value, raw_value AS value, raw_value AS err FROM {values_table} WHERE 1 = 0"
         ));
     }
     compiler.script.comment(&[
         "Each identifier's standardization steps, applied in order to every distinct raw value. A value a step",
         "rejects, or leaves blank, is invalid with the step's reason.",
     ]);
+    if !looked_up.is_empty() {
+        let names = looked_up.join(", ");
+        compiler.script.comment(&[
+            &format!("Identifiers standardized by `spine lookup` (table spine_lookup): {names}."),
+        ]);
+    }
     compiler
         .script
         .create("spine_work_std", &per_identifier.join("\nUNION ALL\n"));
+    if !looked_up.is_empty() {
+        let std_table = compiler.script.table("spine_work_std");
+        let check = d.fail_when(
+            &format!(
+                "SELECT 1 FROM {values_table} AS v WHERE v.identifier_index IN ({}) AND {} <> ''\n  \
+                 AND NOT EXISTS (SELECT 1 FROM {std_table} AS s WHERE s.identifier_index = v.identifier_index AND s.raw_value = v.raw_value)",
+                lookup_indices(settings, &looked_up),
+                trim_ws(d, "v.raw_value"),
+            ),
+            "spine_lookup lacks some raw values; write it again with `spine lookup` from the current data",
+        );
+        compiler.script.statement(&check);
+    }
 
     // Status of each distinct (identifier, raw value): empty, invalid, blocked (values, then patterns), used.
     let mut blocked = Vec::new();
@@ -402,6 +493,25 @@ pub(crate) fn observations(compiler: &mut Compiler<'_>) -> Result<(), Refusal> {
         format!("CASE {} END", blocked.join("\n    "))
     };
     let std_table = compiler.script.table("spine_work_std");
+    compiler.script.comment(&[
+        "Statuses of every distinct value: empty (blank), invalid (a step rejected it), blocked (blocked_values",
+        "as written or after the steps, then blocked_patterns matching the whole value), otherwise used.",
+    ]);
+    compiler.script.create(
+        "spine_work_class",
+        &format!(
+            "SELECT v.identifier_index, v.raw_value,\n  \
+             CASE WHEN s.raw_value IS NULL OR s.err IS NOT NULL THEN '' ELSE s.value END AS standardized_value,\n  \
+             CASE WHEN s.raw_value IS NULL THEN 'empty' WHEN s.err IS NOT NULL THEN 'invalid'\n    \
+             WHEN s.why IS NOT NULL THEN 'blocked' ELSE 'used' END AS status,\n  \
+             CASE WHEN s.raw_value IS NULL THEN '' WHEN s.err IS NOT NULL THEN s.err\n    \
+             WHEN s.why IS NOT NULL THEN s.why ELSE '' END AS detail\n\
+             FROM {values_table} AS v\n\
+             LEFT JOIN (SELECT s.*, {blocked_case} AS why FROM {std_table} AS s) AS s\n  \
+             ON s.identifier_index = v.identifier_index AND s.raw_value = v.raw_value"
+        ),
+    );
+    let class = compiler.script.table("spine_work_class");
     let mut limits = Vec::new();
     for (index, identifier) in settings.identifiers.iter().enumerate() {
         if let Some(max) = identifier.max_records_per_value {
@@ -411,8 +521,22 @@ pub(crate) fn observations(compiler: &mut Compiler<'_>) -> Result<(), Refusal> {
     let limit_case = if limits.is_empty() {
         "NULL".to_owned()
     } else {
-        format!("CASE identifier_index {} END", limits.join(" "))
+        format!("CASE o.identifier_index {} END", limits.join(" "))
     };
+    compiler.script.comment(&[
+        "Quarantine: a used value held by more distinct records than its identifier's max_records_per_value.",
+    ]);
+    compiler.script.create(
+        "spine_work_quarantine",
+        &format!(
+            "SELECT identifier_index, standardized_value, holders, max_records\n\
+             FROM (SELECT o.identifier_index, c.standardized_value, COUNT(DISTINCT o.rec) AS holders, {limit_case} AS max_records\n      \
+             FROM {raw_table} AS o JOIN {class} AS c ON c.identifier_index = o.identifier_index AND c.raw_value = o.raw_value\n      \
+             WHERE c.status = 'used' GROUP BY o.identifier_index, c.standardized_value) AS h\n\
+             WHERE holders > max_records"
+        ),
+    );
+    let quarantine = compiler.script.table("spine_work_quarantine");
     let mut names = Vec::new();
     let mut by_name: Vec<usize> = (0..settings.identifiers.len()).collect();
     by_name.sort_by(|&a, &b| settings.identifiers[a].name.cmp(&settings.identifiers[b].name));
@@ -434,43 +558,35 @@ pub(crate) fn observations(compiler: &mut Compiler<'_>) -> Result<(), Refusal> {
         let list: Vec<String> = ranks.iter().enumerate().map(|(i, r)| format!("WHEN {i} THEN {r}")).collect();
         format!("CASE o.identifier_index {} END", list.join(" "))
     };
-    compiler.script.comment(&[
-        "Statuses: empty (blank raw value), invalid (a step rejected it), blocked (blocked_values as written or",
-        "after the steps, then blocked_patterns matching the whole value), otherwise used. Then values held by",
-        "more records than max_records_per_value are quarantined (blocked).",
-    ]);
+    compiler.script.comment(&["The observations: each record's raw values with their status and why."]);
     compiler.script.create(
         "spine_work_obs",
         &format!(
-            "WITH classified AS (\n  \
-             SELECT raw.rec, raw.identifier_index, raw.raw_value,\n    \
-             CASE WHEN s.raw_value IS NULL OR s.err IS NOT NULL THEN '' ELSE s.value END AS standardized_value,\n    \
-             CASE WHEN s.raw_value IS NULL THEN 'empty' WHEN s.err IS NOT NULL THEN 'invalid'\n      \
-             WHEN b.why IS NOT NULL THEN 'blocked' ELSE 'used' END AS status,\n    \
-             CASE WHEN s.raw_value IS NULL THEN '' WHEN s.err IS NOT NULL THEN s.err\n      \
-             WHEN b.why IS NOT NULL THEN b.why ELSE '' END AS detail\n  \
-             FROM {raw_table} AS raw\n  \
-             LEFT JOIN {std_table} AS s ON s.identifier_index = raw.identifier_index AND s.raw_value = raw.raw_value\n  \
-             LEFT JOIN (SELECT s.identifier_index, s.raw_value, {blocked_case} AS why FROM {std_table} AS s) AS b\n    \
-             ON b.identifier_index = raw.identifier_index AND b.raw_value = raw.raw_value\n\
-             ),\n\
-             held AS (\n  \
-             SELECT identifier_index, standardized_value, COUNT(DISTINCT rec) AS holders, {limit_case} AS max_records\n  \
-             FROM classified WHERE status = 'used' GROUP BY identifier_index, standardized_value\n\
-             )\n\
-             SELECT o.rec, {name_case} AS identifier, o.identifier_index, {rank_case} AS identifier_rank,\n  \
-             o.raw_value, o.standardized_value,\n  \
-             CASE WHEN h.holders > h.max_records THEN 'blocked' ELSE o.status END AS status,\n  \
-             CASE WHEN h.holders > h.max_records THEN 'held by ' || {} || ' records, over max_records_per_value ' || {}\n    \
-             ELSE o.detail END AS detail\n\
-             FROM classified AS o\n\
-             LEFT JOIN held AS h ON o.status = 'used' AND h.identifier_index = o.identifier_index\n  \
-             AND h.standardized_value = o.standardized_value",
-            d.to_text("h.holders"),
-            d.to_text("h.max_records"),
+            "SELECT o.rec, {name_case} AS identifier, o.identifier_index, {rank_case} AS identifier_rank,\n  \
+             o.raw_value, c.standardized_value,\n  \
+             CASE WHEN q.holders IS NOT NULL THEN 'blocked' ELSE c.status END AS status,\n  \
+             CASE WHEN q.holders IS NOT NULL THEN 'held by ' || {} || ' records, over max_records_per_value ' || {}\n    \
+             ELSE c.detail END AS detail\n\
+             FROM {raw_table} AS o\n\
+             JOIN {class} AS c ON c.identifier_index = o.identifier_index AND c.raw_value = o.raw_value\n\
+             LEFT JOIN {quarantine} AS q ON c.status = 'used' AND q.identifier_index = o.identifier_index\n  \
+             AND q.standardized_value = c.standardized_value",
+            d.to_text("q.holders"),
+            d.to_text("q.max_records"),
         ),
     );
     Ok(())
+}
+
+fn lookup_indices(settings: &spine_core::Settings, names: &[&str]) -> String {
+    let indices: Vec<String> = settings
+        .identifiers
+        .iter()
+        .enumerate()
+        .filter(|(_, i)| names.contains(&i.name.as_str()))
+        .map(|(index, _)| index.to_string())
+        .collect();
+    indices.join(", ")
 }
 
 pub(crate) fn lookup(compiler: &mut Compiler<'_>) {

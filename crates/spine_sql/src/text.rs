@@ -105,6 +105,42 @@ pub(crate) fn macros(compiler: &mut Compiler<'_>) {
         "CREATE OR REPLACE TEMP MACRO spine_lower(s) AS {}",
         lower_body(d, "s")
     ));
+    compiler.script.comment(&[
+        "Similarities as strsim computes them: Jaro-Winkler from DuckDB's Jaro with strsim's own arithmetic",
+        "(prefix of at most 4 characters, scale 0.1, only above 0.7), and Sorensen-Dice over the character",
+        "bigrams of the values without whitespace, divided by their lengths in bytes as strsim does.",
+    ]);
+    let prefix: Vec<String> = (1..=4)
+        .map(|k| {
+            format!(
+                "CASE WHEN LENGTH(a) >= {k} AND LENGTH(b) >= {k} AND SUBSTR(a, 1, {k}) = SUBSTR(b, 1, {k}) THEN 1 ELSE 0 END"
+            )
+        })
+        .collect();
+    compiler.script.statement(&format!(
+        "CREATE OR REPLACE TEMP MACRO spine_jaro_winkler(a, b) AS\n  \
+         CASE WHEN JARO_SIMILARITY(a, b) > CAST('0.7' AS DOUBLE)\n    \
+         THEN JARO_SIMILARITY(a, b) + CAST('0.1' AS DOUBLE) * CAST({} AS DOUBLE) * (CAST(1 AS DOUBLE) - JARO_SIMILARITY(a, b))\n    \
+         ELSE JARO_SIMILARITY(a, b) END",
+        prefix.join("\n      + ")
+    ));
+    let ws = whitespace_class(d);
+    compiler.script.statement(&format!(
+        "CREATE OR REPLACE TEMP MACRO spine_bigrams(t) AS LIST_TRANSFORM(RANGE(1, LENGTH(t)), lambda i: SUBSTR(t, i, 2))"
+    ));
+    compiler.script.statement(&format!(
+        "CREATE OR REPLACE TEMP MACRO spine_dice(a, b, ba, bb) AS\n  \
+         CASE WHEN a = b THEN CAST(1 AS DOUBLE) WHEN STRLEN(a) < 2 OR STRLEN(b) < 2 THEN CAST(0 AS DOUBLE)\n  \
+         ELSE CAST(2 * COALESCE(LIST_SUM(LIST_TRANSFORM(LIST_DISTINCT(ba), lambda g:\n    \
+         LEAST(LEN(LIST_FILTER(ba, lambda x: x = g)), LEN(LIST_FILTER(bb, lambda x: x = g))))), 0) AS DOUBLE)\n    \
+         / CAST(STRLEN(a) + STRLEN(b) - 2 AS DOUBLE) END"
+    ));
+    compiler.script.statement(&format!(
+        "CREATE OR REPLACE TEMP MACRO spine_sorensen_dice(x, y) AS\n  \
+         spine_dice({a}, {b}, spine_bigrams({a}), spine_bigrams({b}))",
+        a = d.regexp_replace_all("x", &format!("[{ws}]+"), ""),
+        b = d.regexp_replace_all("y", &format!("[{ws}]+"), ""),
+    ));
 }
 
 /// A text column of a model table: NULL becomes '' and any type is read as text.
