@@ -323,7 +323,9 @@ pub fn lookup(graph_path: &Path, data: &Path, dialect: &str, out: &Path) -> Resu
     for name in &names {
         let table = read_table(&data.join(format!("{name}.csv")))
             .with_context(|| format!("cannot load model `{name}`"))?;
-        shape.models.insert((*name).to_owned(), table.columns.clone());
+        shape
+            .models
+            .insert((*name).to_owned(), table.columns.clone());
         tables.push(table);
     }
     let settings = validate::validate(&graph, Some(&shape))

@@ -37,7 +37,12 @@ fn double_type(d: Dialect) -> &'static str {
 
 /// `strsim`'s similarity of two values, as the dialect computes it; Jaro-Winkler is rebuilt from Jaro with
 /// strsim's own arithmetic so the last bit agrees.
-fn similarity(compiler: &Compiler<'_>, algorithm: Algorithm, a: &str, b: &str) -> Result<String, Refusal> {
+fn similarity(
+    compiler: &Compiler<'_>,
+    algorithm: Algorithm,
+    a: &str,
+    b: &str,
+) -> Result<String, Refusal> {
     let d = compiler.dialect();
     let double = double_type(d);
     let unsupported = |name: &str| {
@@ -85,7 +90,12 @@ fn criterion_label(compiler: &Compiler<'_>, criterion: &Criterion) -> String {
 
 /// The limits a group of records breaks, one row per broken limit: `(grp..., sort1, sort2, kind, name, text)`
 /// where kind is `identifier`, `model` or `size`. `groups` yields the group columns then `rec`.
-fn broken_query(compiler: &Compiler<'_>, groups: &str, group_cols: &[&str], with_size: bool) -> Option<String> {
+fn broken_query(
+    compiler: &Compiler<'_>,
+    groups: &str,
+    group_cols: &[&str],
+    with_size: bool,
+) -> Option<String> {
     let settings = compiler.settings;
     let d = compiler.dialect();
     let s = &compiler.script;
@@ -100,10 +110,18 @@ fn broken_query(compiler: &Compiler<'_>, groups: &str, group_cols: &[&str], with
         .filter_map(|(i, identifier)| identifier.conflict_limit.map(|l| (i, l)))
         .collect();
     if !limited.is_empty() {
-        let limit_case: Vec<String> = limited.iter().map(|(i, l)| format!("WHEN {i} THEN {l}")).collect();
+        let limit_case: Vec<String> = limited
+            .iter()
+            .map(|(i, l)| format!("WHEN {i} THEN {l}"))
+            .collect();
         let name_case: Vec<String> = limited
             .iter()
-            .map(|(i, _)| format!("WHEN {i} THEN {}", d.literal(&settings.identifiers[*i].name)))
+            .map(|(i, _)| {
+                format!(
+                    "WHEN {i} THEN {}",
+                    d.literal(&settings.identifiers[*i].name)
+                )
+            })
             .collect();
         let indices: Vec<usize> = limited.iter().map(|(i, _)| *i).collect();
         parts.push(format!(
@@ -123,7 +141,9 @@ fn broken_query(compiler: &Compiler<'_>, groups: &str, group_cols: &[&str], with
             list(&indices),
         ));
     }
-    let one: Vec<usize> = (0..settings.models.len()).filter(|&m| settings.models[m].one_per_profile).collect();
+    let one: Vec<usize> = (0..settings.models.len())
+        .filter(|&m| settings.models[m].one_per_profile)
+        .collect();
     if !one.is_empty() {
         let mut by_name: Vec<usize> = (0..settings.models.len()).collect();
         by_name.sort_by(|&a, &b| settings.models[a].name.cmp(&settings.models[b].name));
@@ -166,7 +186,9 @@ pub(crate) fn stages(compiler: &mut Compiler<'_>) -> Result<(), Refusal> {
     let settings = compiler.settings;
     let d = compiler.dialect();
     let obs = compiler.script.table("spine_work_obs");
-    compiler.script.comment(&["The distinct used values of each record, which matching and the limits look at."]);
+    compiler.script.comment(&[
+        "The distinct used values of each record, which matching and the limits look at.",
+    ]);
     compiler.script.create(
         "spine_work_used",
         &format!("SELECT DISTINCT rec, identifier_index, standardized_value AS value FROM {obs} WHERE status = 'used'"),
@@ -190,28 +212,50 @@ pub(crate) fn stages(compiler: &mut Compiler<'_>) -> Result<(), Refusal> {
     for (index, rule) in settings.rules.iter().enumerate() {
         let stage = index + 1;
         stage_block(compiler, stage, rule)?;
-        pair_tables.push(format!("SELECT * FROM {}", compiler.script.table(&format!("spine_work_pairs_{stage}"))));
-        stage_rows.push(format!("SELECT * FROM {}", compiler.script.table(&format!("spine_work_stats_{stage}"))));
+        pair_tables.push(format!(
+            "SELECT * FROM {}",
+            compiler.script.table(&format!("spine_work_pairs_{stage}"))
+        ));
+        stage_rows.push(format!(
+            "SELECT * FROM {}",
+            compiler.script.table(&format!("spine_work_stats_{stage}"))
+        ));
         refusal_rows.push(format!(
             "SELECT {stage} AS stage, comp, broken_text, value_names FROM {} WHERE refused",
             compiler.script.table(&format!("spine_work_check_{stage}"))
         ));
     }
-    let last = compiler.script.table(&format!("spine_work_state_{}", settings.rules.len()));
-    compiler.script.comment(&["The clustering's result: each record's final profile."]);
-    compiler.script.create("spine_work_state", &format!("SELECT * FROM {last}"));
-    compiler.script.comment(&["Every candidate pair of every stage, with its decision."]);
+    let last = compiler
+        .script
+        .table(&format!("spine_work_state_{}", settings.rules.len()));
+    compiler
+        .script
+        .comment(&["The clustering's result: each record's final profile."]);
+    compiler
+        .script
+        .create("spine_work_state", &format!("SELECT * FROM {last}"));
+    compiler
+        .script
+        .comment(&["Every candidate pair of every stage, with its decision."]);
     let empty_pairs = format!(
         "SELECT CAST(0 AS {int}) AS stage, CAST(0 AS {int}) AS a, CAST(0 AS {int}) AS b, '' AS scores, '' AS decision, '' AS detail FROM {used} WHERE 1 = 0",
         int = d.int_type()
     );
     compiler.script.create(
         "spine_work_pair",
-        &if pair_tables.is_empty() { empty_pairs } else { pair_tables.join("\nUNION ALL\n") },
+        &if pair_tables.is_empty() {
+            empty_pairs
+        } else {
+            pair_tables.join("\nUNION ALL\n")
+        },
     );
     if !stage_rows.is_empty() {
-        compiler.script.create("spine_work_stage", &stage_rows.join("\nUNION ALL\n"));
-        compiler.script.create("spine_work_refusal", &refusal_rows.join("\nUNION ALL\n"));
+        compiler
+            .script
+            .create("spine_work_stage", &stage_rows.join("\nUNION ALL\n"));
+        compiler
+            .script
+            .create("spine_work_refusal", &refusal_rows.join("\nUNION ALL\n"));
     }
     Ok(())
 }
@@ -224,8 +268,16 @@ fn stage_block(compiler: &mut Compiler<'_>, stage: usize, rule: &Rule) -> Result
     let previous = s.table(&format!("spine_work_state_{}", stage - 1));
     let block = s.table(&format!("spine_work_block_{stage}"));
     let cand = s.table(&format!("spine_work_cand_{stage}"));
-    let exact: Vec<&Criterion> = rule.criteria.iter().filter(|c| c.comparison == Comparison::Exact).collect();
-    let fuzzy: Vec<&Criterion> = rule.criteria.iter().filter(|c| c.comparison != Comparison::Exact).collect();
+    let exact: Vec<&Criterion> = rule
+        .criteria
+        .iter()
+        .filter(|c| c.comparison == Comparison::Exact)
+        .collect();
+    let fuzzy: Vec<&Criterion> = rule
+        .criteria
+        .iter()
+        .filter(|c| c.comparison != Comparison::Exact)
+        .collect();
     let keys: Vec<String> = (0..exact.len()).map(|i| format!("k{i}")).collect();
 
     // Blocks: one row per record and combination of one value per exact criterion (pooled identifiers).
@@ -236,11 +288,17 @@ fn stage_block(compiler: &mut Compiler<'_>, stage: usize, rule: &Rule) -> Result
             list(&criterion.identifiers)
         ));
     }
-    let key_select: Vec<String> = (0..exact.len()).map(|i| format!("c{i}.value AS k{i}")).collect();
+    let key_select: Vec<String> = (0..exact.len())
+        .map(|i| format!("c{i}.value AS k{i}"))
+        .collect();
     let mut script_lines = vec![format!(
         "Stage {stage}: rule '{}' ({}).",
         rule.name,
-        if fuzzy.is_empty() { "exact criteria only" } else { "with fuzzy criteria" }
+        if fuzzy.is_empty() {
+            "exact criteria only"
+        } else {
+            "with fuzzy criteria"
+        }
     )];
     script_lines.push(
         "Blocks: records not frozen, one row per combination of their values of the exact criteria.".to_owned(),
@@ -254,22 +312,36 @@ fn stage_block(compiler: &mut Compiler<'_>, stage: usize, rule: &Rule) -> Result
     let same_block: Vec<String> = keys.iter().map(|k| format!("x.{k} = y.{k}")).collect();
     let same_block = same_block.join(" AND ");
     let key_list = keys.join(", ");
-    let has_pairwise = settings.identifiers.iter().any(|i| i.conflict_limit.is_some())
+    let has_pairwise = settings
+        .identifiers
+        .iter()
+        .any(|i| i.conflict_limit.is_some())
         || settings.models.iter().any(|m| m.one_per_profile);
-    let labels: Vec<String> = rule.criteria.iter().map(|c| criterion_label(compiler, c)).collect();
+    let labels: Vec<String> = rule
+        .criteria
+        .iter()
+        .map(|c| criterion_label(compiler, c))
+        .collect();
 
     if fuzzy.is_empty() {
         // Exact-only rules link each record to the first other record of its block it does not conflict with.
         let pairs = if has_pairwise {
-            let ordered = format!("SELECT DISTINCT x.rec AS a, y.rec AS b FROM {block} AS x JOIN {block} AS y ON {same_block} AND x.rec <> y.rec");
-            let groups = format!("SELECT a, b, a AS rec FROM ({ordered}) AS o UNION ALL SELECT a, b, b AS rec FROM ({ordered}) AS o");
+            let ordered = format!(
+                "SELECT DISTINCT x.rec AS a, y.rec AS b FROM {block} AS x JOIN {block} AS y ON {same_block} AND x.rec <> y.rec"
+            );
+            let groups = format!(
+                "SELECT a, b, a AS rec FROM ({ordered}) AS o UNION ALL SELECT a, b, b AS rec FROM ({ordered}) AS o"
+            );
             let broken = broken_query(compiler, &groups, &["a", "b"], false).unwrap_or_default();
             format!(
                 "SELECT x.rec AS a, MIN(y.rec) AS b\n\
                  FROM {block} AS x JOIN {block} AS y ON {same_block} AND x.rec <> y.rec\n\
                  WHERE NOT EXISTS (SELECT 1 FROM ({broken}) AS k WHERE k.a = x.rec AND k.b = y.rec)\n\
                  GROUP BY x.rec, {}",
-                keys.iter().map(|k| format!("x.{k}")).collect::<Vec<_>>().join(", ")
+                keys.iter()
+                    .map(|k| format!("x.{k}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )
         } else {
             format!(
@@ -306,8 +378,13 @@ fn stage_block(compiler: &mut Compiler<'_>, stage: usize, rule: &Rule) -> Result
         let mut fuzzy_index = 0;
         for (position, criterion) in rule.criteria.iter().enumerate() {
             match criterion.comparison {
-                Comparison::Exact => score_parts.push(d.literal(&format!("{}=1.0000", labels[position]))),
-                Comparison::Fuzzy { algorithm, threshold } => {
+                Comparison::Exact => {
+                    score_parts.push(d.literal(&format!("{}=1.0000", labels[position])))
+                }
+                Comparison::Fuzzy {
+                    algorithm,
+                    threshold,
+                } => {
                     let i = fuzzy_index;
                     fuzzy_index += 1;
                     let sim = similarity(compiler, algorithm, "ua.value", "ub.value")?;
@@ -330,7 +407,8 @@ fn stage_block(compiler: &mut Compiler<'_>, stage: usize, rule: &Rule) -> Result
             }
         }
         let broken = if has_pairwise {
-            let groups = "SELECT a, b, a AS rec FROM scored UNION ALL SELECT a, b, b AS rec FROM scored";
+            let groups =
+                "SELECT a, b, a AS rec FROM scored UNION ALL SELECT a, b, b AS rec FROM scored";
             broken_query(compiler, groups, &["a", "b"], false)
         } else {
             None
@@ -340,7 +418,9 @@ fn stage_block(compiler: &mut Compiler<'_>, stage: usize, rule: &Rule) -> Result
                 "LEFT JOIN (SELECT a, b, {} AS detail FROM ({broken}) AS k GROUP BY a, b) AS k ON k.a = scored.a AND k.b = scored.b",
                 d.string_agg("text", "; ", "sort1, sort2")
             ),
-            None => format!("LEFT JOIN (SELECT a, b, '' AS detail FROM scored WHERE 1 = 0) AS k ON k.a = scored.a AND k.b = scored.b"),
+            None => format!(
+                "LEFT JOIN (SELECT a, b, '' AS detail FROM scored WHERE 1 = 0) AS k ON k.a = scored.a AND k.b = scored.b"
+            ),
         };
         compiler.script.comment(&[
             "Candidate pairs: every pair inside a block (blocks over max_block_size are skipped), kept when every",
@@ -408,10 +488,11 @@ fn merge_block(compiler: &mut Compiler<'_>, stage: usize, rule: &Rule) -> Result
             "SELECT DISTINCT pa.profile AS src, pb.profile AS dst\n\
              FROM {cand} AS c JOIN {previous} AS pa ON pa.rec = c.a JOIN {previous} AS pb ON pb.rec = c.b\n\
              WHERE NOT c.conflict AND pa.profile <> pb.profile\n\
-             UNION\n\
+             {union}\n\
              SELECT DISTINCT pb.profile AS src, pa.profile AS dst\n\
              FROM {cand} AS c JOIN {previous} AS pa ON pa.rec = c.a JOIN {previous} AS pb ON pb.rec = c.b\n\
-             WHERE NOT c.conflict AND pa.profile <> pb.profile"
+             WHERE NOT c.conflict AND pa.profile <> pb.profile",
+            union = d.union_distinct()
         ),
     );
     components(compiler, &edge, &format!("spine_work_comp_{stage}"), stage);
@@ -430,7 +511,9 @@ fn merge_block(compiler: &mut Compiler<'_>, stage: usize, rule: &Rule) -> Result
         "Each merge is checked against the conflict limits, one_per_profile and max_profile_size; a merge that",
         "breaks any of them is refused and its parts stay as they were after the previous stage.",
     ]);
-    compiler.script.create(&format!("spine_work_broken_{stage}"), &broken);
+    compiler
+        .script
+        .create(&format!("spine_work_broken_{stage}"), &broken);
     let broken = compiler.script.table(&format!("spine_work_broken_{stage}"));
     compiler.script.create(
         &format!("spine_work_check_{stage}"),
@@ -556,7 +639,9 @@ fn components(compiler: &mut Compiler<'_>, edge: &str, out: &str, stage: usize) 
                 previous = next;
             }
             let last = compiler.script.table(&previous);
-            compiler.script.create(out, &format!("SELECT * FROM {last}"));
+            compiler
+                .script
+                .create(out, &format!("SELECT * FROM {last}"));
         }
     }
     let table = compiler.script.table(out);
@@ -596,13 +681,16 @@ fn stats(compiler: &mut Compiler<'_>, stage: usize) {
         ),
         _ => "0".to_owned(),
     };
-    let exclude = compiler.settings.guardrails.on_conflict == spine_core::settings::OnConflict::Exclude;
+    let exclude =
+        compiler.settings.guardrails.on_conflict == spine_core::settings::OnConflict::Exclude;
     let profiles_after = if exclude {
         format!("(SELECT COUNT(DISTINCT profile) FROM {state} WHERE NOT frozen)")
     } else {
         format!("(SELECT COUNT(DISTINCT profile) FROM {state})")
     };
-    compiler.script.comment(&["The stage's counts for identity_rule_metrics."]);
+    compiler
+        .script
+        .comment(&["The stage's counts for identity_rule_metrics."]);
     compiler.script.create(
         &format!("spine_work_stats_{stage}"),
         &format!(
@@ -612,7 +700,7 @@ fn stats(compiler: &mut Compiler<'_>, stage: usize) {
              (SELECT COUNT(*) FROM {pairs} WHERE decision = 'accepted') AS accepted_pairs,\n  \
              (SELECT COUNT(*) FROM {pairs} WHERE decision = 'pair_conflict') AS pair_conflicts,\n  \
              (SELECT COUNT(*) FROM {pairs} WHERE decision = 'merge_refused') AS merge_refused_pairs,\n  \
-             (SELECT COUNT(*) FROM (SELECT a AS rec FROM {pairs} WHERE decision = 'accepted' UNION SELECT b FROM {pairs} WHERE decision = 'accepted') AS l) AS linked_records,\n  \
+             (SELECT COUNT(*) FROM (SELECT a AS rec FROM {pairs} WHERE decision = 'accepted' {union} SELECT b FROM {pairs} WHERE decision = 'accepted') AS l) AS linked_records,\n  \
              {skipped} AS skipped_blocks,\n  \
              (SELECT COUNT(*) FROM {check} WHERE NOT refused) AS merges,\n  \
              (SELECT COUNT(*) FROM {check} AS k WHERE NOT refused AND NOT EXISTS (\n     \
@@ -622,7 +710,8 @@ fn stats(compiler: &mut Compiler<'_>, stage: usize) {
              (SELECT COUNT(*) FROM {check} WHERE refused) AS merges_refused,\n  \
              (SELECT COUNT(*) FROM {state} WHERE conflict_stage = {stage}) AS conflict_records,\n  \
              {profiles_after} AS profiles_after,\n  \
-             (SELECT COALESCE(MAX(lp_round), 0) FROM {comp}) AS rounds"
+             (SELECT COALESCE(MAX(lp_round), 0) FROM {comp}) AS rounds",
+            union = d.union_distinct()
         ),
     );
 }

@@ -140,7 +140,10 @@ impl Dialect {
     pub fn regexp_full_match(self, expr: &str, pattern: &str) -> String {
         match self {
             Self::DuckDb => format!("REGEXP_FULL_MATCH({expr}, {})", self.literal(pattern)),
-            Self::Spark => format!("({expr} RLIKE {})", self.literal(&format!("^(?:{pattern})$"))),
+            Self::Spark => format!(
+                "({expr} RLIKE {})",
+                self.literal(&format!("^(?:{pattern})$"))
+            ),
             Self::Snowflake => format!("REGEXP_LIKE({expr}, {})", self.literal(pattern)),
             Self::BigQuery => format!(
                 "REGEXP_CONTAINS({expr}, {})",
@@ -154,7 +157,10 @@ impl Dialect {
         match self {
             Self::DuckDb => format!("REGEXP_MATCHES({expr}, {})", self.literal(pattern)),
             Self::Spark => format!("({expr} RLIKE {})", self.literal(pattern)),
-            Self::Snowflake => format!("REGEXP_LIKE({expr}, {})", self.literal(&format!(".*(?:{pattern}).*"))),
+            Self::Snowflake => format!(
+                "REGEXP_LIKE({expr}, {})",
+                self.literal(&format!(".*(?:{pattern}).*"))
+            ),
             Self::BigQuery => format!("REGEXP_CONTAINS({expr}, {})", self.literal(pattern)),
         }
     }
@@ -165,7 +171,9 @@ impl Dialect {
         match self {
             Self::DuckDb => format!("REGEXP_EXTRACT({expr}, {literal}, 1)"),
             Self::Spark => format!("REGEXP_EXTRACT({expr}, {literal}, 1)"),
-            Self::Snowflake => format!("COALESCE(REGEXP_SUBSTR({expr}, {literal}, 1, 1, 'e', 1), '')"),
+            Self::Snowflake => {
+                format!("COALESCE(REGEXP_SUBSTR({expr}, {literal}, 1, 1, 'e', 1), '')")
+            }
             Self::BigQuery => format!("COALESCE(REGEXP_EXTRACT({expr}, {literal}), '')"),
         }
     }
@@ -197,6 +205,14 @@ impl Dialect {
             Self::Spark => format!("INSTR({expr}, {needle})"),
             Self::Snowflake => format!("POSITION({needle}, {expr})"),
             _ => format!("STRPOS({expr}, {needle})"),
+        }
+    }
+
+    /// `UNION` that removes duplicates (BigQuery spells it out).
+    pub fn union_distinct(self) -> &'static str {
+        match self {
+            Self::BigQuery => "UNION DISTINCT",
+            _ => "UNION",
         }
     }
 

@@ -49,8 +49,9 @@ pub(crate) fn ids(compiler: &mut Compiler<'_>) {
         "spine_work_known",
         &format!(
             "SELECT id FROM {prev}\n\
-             UNION SELECT {old} FROM {previous_redirects} WHERE {old} <> ''\n\
-             UNION SELECT {new} FROM {previous_redirects} WHERE {new} <> ''",
+             {union} SELECT {old} FROM {previous_redirects} WHERE {old} <> ''\n\
+             {union} SELECT {new} FROM {previous_redirects} WHERE {new} <> ''",
+            union = d.union_distinct(),
             old = text("old_dinmo_id"),
             new = text("new_dinmo_id"),
         ),

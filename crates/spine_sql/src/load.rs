@@ -53,7 +53,9 @@ pub(crate) fn records(compiler: &mut Compiler<'_>) {
     compiler.script.comment(&[
         "Step 1 (load): every row of every model, with its key, its line and its order value.",
     ]);
-    compiler.script.create("spine_work_row", &selects.join("\nUNION ALL\n"));
+    compiler
+        .script
+        .create("spine_work_row", &selects.join("\nUNION ALL\n"));
 
     let row = compiler.script.table("spine_work_row");
     let blank = format!("{} = ''", trim_ws(dialect, "key"));
@@ -61,7 +63,10 @@ pub(crate) fn records(compiler: &mut Compiler<'_>) {
         format!(
             "': lines ' || COALESCE({} || ' and ', '') || {}",
             dialect.string_agg(
-                &format!("CASE WHEN line <> last_line THEN {} END", dialect.to_text("line")),
+                &format!(
+                    "CASE WHEN line <> last_line THEN {} END",
+                    dialect.to_text("line")
+                ),
                 ", ",
                 "line"
             ),
@@ -128,6 +133,10 @@ pub(crate) fn records(compiler: &mut Compiler<'_>) {
             text = dialect.text_type()
         ));
     }
-    compiler.script.comment(&["The raw cell of every golden field each record's model maps."]);
-    compiler.script.create("spine_work_cell", &cells.join("\nUNION ALL\n"));
+    compiler
+        .script
+        .comment(&["The raw cell of every golden field each record's model maps."]);
+    compiler
+        .script
+        .create("spine_work_cell", &cells.join("\nUNION ALL\n"));
 }

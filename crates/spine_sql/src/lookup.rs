@@ -23,7 +23,11 @@ pub fn lookup_csv(settings: &Settings, dialect: Dialect, tables: &[Table]) -> St
         mappings.extend(model.identifiers.iter().map(|m| (table, m)));
     }
     if let Some(events) = &settings.events {
-        for (model, table) in events.models.iter().zip(tables.iter().skip(settings.models.len())) {
+        for (model, table) in events
+            .models
+            .iter()
+            .zip(tables.iter().skip(settings.models.len()))
+        {
             mappings.extend(model.identifiers.iter().map(|m| (table, m)));
         }
     }
@@ -44,9 +48,10 @@ pub fn lookup_csv(settings: &Settings, dialect: Dialect, tables: &[Table]) -> St
                 let outcome = match standardize(identifier, raw) {
                     Standardized::Empty => continue,
                     Standardized::Invalid(why) => (String::new(), why),
-                    Standardized::Used(value) if value.is_empty() => {
-                        (String::new(), "standardization left the value empty".to_owned())
-                    }
+                    Standardized::Used(value) if value.is_empty() => (
+                        String::new(),
+                        "standardization left the value empty".to_owned(),
+                    ),
                     Standardized::Used(value) => (value, String::new()),
                 };
                 rows.insert((identifier.name.as_str(), raw), outcome);

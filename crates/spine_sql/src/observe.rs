@@ -11,7 +11,7 @@
 
 use crate::dialect::Dialect;
 use crate::load::join_records;
-use crate::text::{lower, trim_ws, upper, whitespace_class};
+use crate::text::{lower, trim_ws, whitespace_class};
 use crate::{Compiler, Refusal};
 use spine_core::settings::{Identifier, Step};
 use spine_core::standardize::step_name;
@@ -19,7 +19,7 @@ use spine_core::standardize::step_name;
 /// One step as SQL over the column `v`: levels of helper columns computed first (each level may use the
 /// previous ones), the rejection reason (NULL when accepted) and the new value.
 struct StepSql {
-    levels: Vec<Vec<(&'static str, String)>>,
+    levels: Vec<Vec<(String, String)>>,
     error: Option<String>,
     value: String,
 }
@@ -47,32 +47,58 @@ fn empty_reason(step: Step) -> &'static str {
     }
 }
 
-fn step_sql(compiler: &Compiler<'_>, identifier: &Identifier, step: Step) -> Result<StepSql, Refusal> {
+fn step_sql(
+    compiler: &Compiler<'_>,
+    identifier: &Identifier,
+    step: Step,
+) -> Result<StepSql, Refusal> {
     let d = compiler.dialect();
     let ws = whitespace_class(d);
     let lit = |text: &str| d.literal(text);
-    let refuse = |why: &str| compiler.refuse(&format!("step '{}'", step_name(step)), Some(&identifier.name), why);
+    let refuse = |why: &str| {
+        compiler.refuse(
+            &format!("step '{}'", step_name(step)),
+            Some(&identifier.name),
+            why,
+        )
+    };
     Ok(match step {
         Step::Trim => StepSql::value(trim_ws(d, "v")),
         Step::Lowercase => StepSql::value(lower(d, "v")),
-        Step::Uppercase => StepSql::value(upper(d, "v")),
-        Step::CollapseWhitespace => StepSql::value(d.regexp_replace_all("v", &format!("[{ws}]+"), " ")),
+        Step::Uppercase if d == Dialect::DuckDb => StepSql::value("spine_upper(v)".to_owned()),
+        Step::Uppercase => {
+            let (levels, value) = crate::text::upper_levels(d, "v");
+            StepSql {
+                levels,
+                error: None,
+                value,
+            }
+        }
+        Step::CollapseWhitespace => {
+            StepSql::value(d.regexp_replace_all("v", &format!("[{ws}]+"), " "))
+        }
         Step::OnlyNumeric => StepSql::value(d.regexp_replace_all("v", "[^0-9]+", "")),
         Step::Alphanumeric => {
             if d == Dialect::Snowflake {
-                return Err(refuse("Snowflake's regular expressions have no Unicode letter and number classes"));
+                return Err(refuse(
+                    "Snowflake's regular expressions have no Unicode letter and number classes",
+                ));
             }
             StepSql::value(d.regexp_replace_all("v", "[^\\p{L}\\p{N}]+", ""))
         }
         Step::RemoveAccents => {
             if d != Dialect::DuckDb {
-                return Err(refuse("the dialect has no Unicode decomposition (NFD) to remove combining marks with"));
+                return Err(refuse(
+                    "the dialect has no Unicode decomposition (NFD) to remove combining marks with",
+                ));
             }
             StepSql::value("STRIP_ACCENTS(v)".to_owned())
         }
         Step::Name => {
             if d != Dialect::DuckDb {
-                return Err(refuse("the dialect has no Unicode decomposition (NFD) to remove accents with"));
+                return Err(refuse(
+                    "the dialect has no Unicode decomposition (NFD) to remove accents with",
+                ));
             }
             let honorifics: Vec<String> = HONORIFICS.iter().map(|h| lit(h)).collect();
             StepSql::value(format!(
@@ -85,7 +111,9 @@ fn step_sql(compiler: &Compiler<'_>, identifier: &Identifier, step: Step) -> Res
         }
         Step::Nickname => {
             if d != Dialect::DuckDb {
-                return Err(refuse("the word-by-word lookup is written for DuckDB's list functions only"));
+                return Err(refuse(
+                    "the word-by-word lookup is written for DuckDB's list functions only",
+                ));
             }
             let entries: Vec<String> = spine_core::standardize::nicknames()
                 .iter()
@@ -102,15 +130,15 @@ fn step_sql(compiler: &Compiler<'_>, identifier: &Identifier, step: Step) -> Res
             let at = d.strpos("em", "'@'");
             StepSql {
                 levels: vec![
-                    vec![("em", lower(d, &trim_ws(d, "v")))],
-                    vec![("at_pos", at)],
+                    vec![("em".to_owned(), lower(d, &trim_ws(d, "v")))],
+                    vec![("at_pos".to_owned(), at)],
                     vec![
-                        ("loc", "CASE WHEN at_pos > 0 THEN SUBSTR(em, 1, at_pos - 1) ELSE '' END".to_owned()),
-                        ("dom", "CASE WHEN at_pos > 0 THEN SUBSTR(em, at_pos + 1) ELSE '' END".to_owned()),
+                        ("loc".to_owned(), "CASE WHEN at_pos > 0 THEN SUBSTR(em, 1, at_pos - 1) ELSE '' END".to_owned()),
+                        ("dom".to_owned(), "CASE WHEN at_pos > 0 THEN SUBSTR(em, at_pos + 1) ELSE '' END".to_owned()),
                     ],
                     vec![
-                        ("tld", d.regexp_extract("dom", "([^.]*)$")),
-                        ("plus_pos", d.strpos("loc", "'+'")),
+                        ("tld".to_owned(), d.regexp_extract("dom", "([^.]*)$")),
+                        ("plus_pos".to_owned(), d.strpos("loc", "'+'")),
                     ],
                 ],
                 error: Some(format!(
@@ -137,14 +165,16 @@ fn step_sql(compiler: &Compiler<'_>, identifier: &Identifier, step: Step) -> Res
             let gmail = "has_at AND LOWER(dom) IN ('gmail.com', 'googlemail.com')";
             StepSql {
                 levels: vec![vec![
-                    ("has_at", format!("{} > 0", d.strpos("v", "'@'"))),
-                    ("dom", d.regexp_extract("v", "@([^@]*)$")),
-                    ("loc", d.regexp_replace_all("v", "@[^@]*$", "")),
+                    ("has_at".to_owned(), format!("{} > 0", d.strpos("v", "'@'"))),
+                    ("dom".to_owned(), d.regexp_extract("v", "@([^@]*)$")),
+                    ("loc".to_owned(), d.regexp_replace_all("v", "@[^@]*$", "")),
                 ]],
                 error: Some(format!(
                     "CASE WHEN {gmail} AND REPLACE(loc, '.', '') = '' THEN 'empty local part' END"
                 )),
-                value: format!("CASE WHEN {gmail} THEN REPLACE(loc, '.', '') || '@gmail.com' ELSE v END"),
+                value: format!(
+                    "CASE WHEN {gmail} THEN REPLACE(loc, '.', '') || '@gmail.com' ELSE v END"
+                ),
             }
         }
         Step::Date => date_sql(compiler, identifier)?,
@@ -187,10 +217,10 @@ fn date_sql(compiler: &Compiler<'_>, identifier: &Identifier) -> Result<StepSql,
         d.regexp_extract("t", "^[0-9]{1,2}[/.-][0-9]{1,2}([/.-])")
     );
     let levels = vec![
-        vec![("t", trim_ws(d, "v"))],
+        vec![("t".to_owned(), trim_ws(d, "v"))],
         vec![
             (
-                "y",
+                "y".to_owned(),
                 format!(
                     "CASE WHEN {c} THEN {} WHEN {i} THEN {} WHEN {written_ok} THEN {} END",
                     number(group(compact, 1)),
@@ -201,7 +231,7 @@ fn date_sql(compiler: &Compiler<'_>, identifier: &Identifier) -> Result<StepSql,
                 ),
             ),
             (
-                "mo",
+                "mo".to_owned(),
                 format!(
                     "CASE WHEN {c} THEN {} WHEN {i} THEN {} WHEN {written_ok} THEN {} END",
                     number(group(compact, 2)),
@@ -212,7 +242,7 @@ fn date_sql(compiler: &Compiler<'_>, identifier: &Identifier) -> Result<StepSql,
                 ),
             ),
             (
-                "dd",
+                "dd".to_owned(),
                 format!(
                     "CASE WHEN {c} THEN {} WHEN {i} THEN {} WHEN {written_ok} THEN {} END",
                     number(group(compact, 3)),
@@ -246,11 +276,16 @@ fn extract_group(d: Dialect, expr: &str, pattern: &str, n: usize) -> String {
     let literal = d.literal(pattern);
     match d {
         Dialect::DuckDb | Dialect::Spark => format!("REGEXP_EXTRACT({expr}, {literal}, {n})"),
-        Dialect::Snowflake => format!("COALESCE(REGEXP_SUBSTR({expr}, {literal}, 1, 1, 'e', {n}), '')"),
+        Dialect::Snowflake => {
+            format!("COALESCE(REGEXP_SUBSTR({expr}, {literal}, 1, 1, 'e', {n}), '')")
+        }
         // BigQuery returns only the one capture group a pattern may hold, so the others become non-capturing.
         Dialect::BigQuery => {
             let single = keep_one_group(pattern, n);
-            format!("COALESCE(REGEXP_EXTRACT({expr}, {}), '')", d.literal(&single))
+            format!(
+                "COALESCE(REGEXP_EXTRACT({expr}, {}), '')",
+                d.literal(&single)
+            )
         }
     }
 }
@@ -283,11 +318,28 @@ fn keep_one_group(pattern: &str, n: usize) -> String {
 
 /// Translates a blocked pattern from Rust's `regex` syntax into one the dialect's engine reads the same way:
 /// classes such as `\d` and `\w` (Unicode-aware in Rust, ASCII in RE2) are spelled out as explicit ranges.
-fn translate_pattern(compiler: &Compiler<'_>, identifier: &Identifier, source: &str) -> Result<String, Refusal> {
+fn translate_pattern(
+    compiler: &Compiler<'_>,
+    identifier: &Identifier,
+    source: &str,
+) -> Result<String, Refusal> {
     let d = compiler.dialect();
-    let refuse = |why: &str| compiler.refuse(&format!("blocked pattern '{source}'"), Some(&identifier.name), why);
+    let refuse = |why: &str| {
+        compiler.refuse(
+            &format!("blocked pattern '{source}'"),
+            Some(&identifier.name),
+            why,
+        )
+    };
     if d == Dialect::Snowflake {
-        return Err(refuse("Snowflake's POSIX regular expressions cannot spell Rust's Unicode classes"));
+        // POSIX expressions read plain ASCII patterns as Rust does; escapes and classes such as `\d` or `\w`
+        // mean other things there, so only those patterns are written as they are.
+        if source.is_ascii() && !source.contains('\\') {
+            return Ok(source.to_owned());
+        }
+        return Err(refuse(
+            "Snowflake's POSIX regular expressions cannot spell Rust's escapes and Unicode classes",
+        ));
     }
     let hir = regex_syntax::Parser::new()
         .parse(source)
@@ -297,7 +349,11 @@ fn translate_pattern(compiler: &Compiler<'_>, identifier: &Identifier, source: &
 
 /// The standardization of one identifier as a query over the distinct values in `spine_work_values`:
 /// `(raw_value, v, err)` with `err` the invalid detail.
-fn steps_query(compiler: &Compiler<'_>, index: usize, identifier: &Identifier) -> Result<String, Refusal> {
+fn steps_query(
+    compiler: &Compiler<'_>,
+    index: usize,
+    identifier: &Identifier,
+) -> Result<String, Refusal> {
     let d = compiler.dialect();
     let values = compiler.script.table("spine_work_values");
     let mut ctes = vec![format!(
@@ -314,10 +370,15 @@ fn steps_query(compiler: &Compiler<'_>, index: usize, identifier: &Identifier) -
         for (level, columns) in sql.levels.iter().enumerate() {
             let level_name = format!("{name}_{level}");
             let list: Vec<String> = columns.iter().map(|(n, e)| format!("{e} AS {n}")).collect();
-            ctes.push(format!("{level_name} AS (SELECT *, {} FROM {from})", list.join(", ")));
+            ctes.push(format!(
+                "{level_name} AS (SELECT *, {} FROM {from})",
+                list.join(", ")
+            ));
             from = level_name;
         }
-        let error = sql.error.unwrap_or_else(|| format!("CAST(NULL AS {})", d.text_type()));
+        let error = sql
+            .error
+            .unwrap_or_else(|| format!("CAST(NULL AS {})", d.text_type()));
         let step_label = step_name(step);
         ctes.push(format!(
             "{name} AS (\n    SELECT raw_value, CASE WHEN err IS NULL THEN nv ELSE v END AS v,\n      \
@@ -382,10 +443,15 @@ pub(crate) fn observations(compiler: &mut Compiler<'_>) -> Result<(), Refusal> {
     ]);
     compiler.script.create(
         "spine_work_raw",
-        &format!("SELECT DISTINCT * FROM (\n{}\n) AS raw", raw.join("\nUNION ALL\n")),
+        &format!(
+            "SELECT DISTINCT * FROM (\n{}\n) AS raw",
+            raw.join("\nUNION ALL\n")
+        ),
     );
     let raw_table = compiler.script.table("spine_work_raw");
-    let mut values = vec![format!("SELECT identifier_index, raw_value FROM {raw_table}")];
+    let mut values = vec![format!(
+        "SELECT identifier_index, raw_value FROM {raw_table}"
+    )];
     if let Some(events) = &settings.events {
         for model in &events.models {
             for mapping in &model.identifiers {
@@ -405,7 +471,10 @@ pub(crate) fn observations(compiler: &mut Compiler<'_>) -> Result<(), Refusal> {
     ]);
     compiler.script.create(
         "spine_work_values",
-        &format!("SELECT DISTINCT * FROM (\n{}\n) AS v", values.join("\nUNION ALL\n")),
+        &format!(
+            "SELECT DISTINCT * FROM (\n{}\n) AS v",
+            values.join("\nUNION ALL\n")
+        ),
     );
 
     let values_table = compiler.script.table("spine_work_values");
@@ -447,9 +516,9 @@ pub(crate) fn observations(compiler: &mut Compiler<'_>) -> Result<(), Refusal> {
     ]);
     if !looked_up.is_empty() {
         let names = looked_up.join(", ");
-        compiler.script.comment(&[
-            &format!("Identifiers standardized by `spine lookup` (table spine_lookup): {names}."),
-        ]);
+        compiler.script.comment(&[&format!(
+            "Identifiers standardized by `spine lookup` (table spine_lookup): {names}."
+        )]);
     }
     compiler
         .script
@@ -472,7 +541,11 @@ pub(crate) fn observations(compiler: &mut Compiler<'_>) -> Result<(), Refusal> {
     let mut blocked = Vec::new();
     for (index, identifier) in settings.identifiers.iter().enumerate() {
         if !identifier.blocked_values.is_empty() {
-            let values: Vec<String> = identifier.blocked_values.iter().map(|v| d.literal(v)).collect();
+            let values: Vec<String> = identifier
+                .blocked_values
+                .iter()
+                .map(|v| d.literal(v))
+                .collect();
             blocked.push(format!(
                 "WHEN s.identifier_index = {index} AND s.value IN ({}) THEN 'listed in blocked_values'",
                 values.join(", ")
@@ -539,7 +612,11 @@ pub(crate) fn observations(compiler: &mut Compiler<'_>) -> Result<(), Refusal> {
     let quarantine = compiler.script.table("spine_work_quarantine");
     let mut names = Vec::new();
     let mut by_name: Vec<usize> = (0..settings.identifiers.len()).collect();
-    by_name.sort_by(|&a, &b| settings.identifiers[a].name.cmp(&settings.identifiers[b].name));
+    by_name.sort_by(|&a, &b| {
+        settings.identifiers[a]
+            .name
+            .cmp(&settings.identifiers[b].name)
+    });
     let mut ranks = vec![0; settings.identifiers.len()];
     for (rank, &index) in by_name.iter().enumerate() {
         ranks[index] = rank;
@@ -555,10 +632,16 @@ pub(crate) fn observations(compiler: &mut Compiler<'_>) -> Result<(), Refusal> {
     let rank_case = if ranks.is_empty() {
         "0".to_owned()
     } else {
-        let list: Vec<String> = ranks.iter().enumerate().map(|(i, r)| format!("WHEN {i} THEN {r}")).collect();
+        let list: Vec<String> = ranks
+            .iter()
+            .enumerate()
+            .map(|(i, r)| format!("WHEN {i} THEN {r}"))
+            .collect();
         format!("CASE o.identifier_index {} END", list.join(" "))
     };
-    compiler.script.comment(&["The observations: each record's raw values with their status and why."]);
+    compiler
+        .script
+        .comment(&["The observations: each record's raw values with their status and why."]);
     compiler.script.create(
         "spine_work_obs",
         &format!(
@@ -592,7 +675,9 @@ fn lookup_indices(settings: &spine_core::Settings, names: &[&str]) -> String {
 pub(crate) fn lookup(compiler: &mut Compiler<'_>) {
     let obs = compiler.script.table("spine_work_obs");
     let record = compiler.script.table("spine_work_record");
-    compiler.script.comment(&["identity_lookup: every observation with its status and why."]);
+    compiler
+        .script
+        .comment(&["identity_lookup: every observation with its status and why."]);
     compiler.script.create(
         "identity_lookup",
         &format!(

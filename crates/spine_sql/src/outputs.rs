@@ -84,7 +84,9 @@ pub(crate) fn tables(compiler: &mut Compiler<'_>) {
     let part_tables: Vec<String> = (1..=settings.rules.len())
         .map(|stage| s.table(&format!("spine_work_part_{stage}")))
         .collect();
-    compiler.script.comment(&["identity_match: every emitted record with its profile ID and status."]);
+    compiler
+        .script
+        .comment(&["identity_match: every emitted record with its profile ID and status."]);
     compiler.script.create(
         "identity_match",
         &format!(
@@ -124,7 +126,8 @@ pub(crate) fn tables(compiler: &mut Compiler<'_>) {
     );
 
     // The missing_identifiers detail: each identifier (by name) with the statuses of its observations.
-    let status_rank = "CASE status WHEN 'used' THEN 0 WHEN 'empty' THEN 1 WHEN 'invalid' THEN 2 ELSE 3 END";
+    let status_rank =
+        "CASE status WHEN 'used' THEN 0 WHEN 'empty' THEN 1 WHEN 'invalid' THEN 2 ELSE 3 END";
     let per_identifier = format!(
         "SELECT rec, identifier_rank, identifier || ' ' || {} AS part\n  \
          FROM (SELECT DISTINCT rec, identifier, identifier_rank, status, {status_rank} AS status_rank FROM {obs}) AS o\n  \
@@ -150,7 +153,10 @@ pub(crate) fn tables(compiler: &mut Compiler<'_>) {
             .iter()
             .enumerate()
             .map(|(index, table)| {
-                format!("SELECT {} AS stage, comp, profile FROM {table} WHERE holds", index + 1)
+                format!(
+                    "SELECT {} AS stage, comp, profile FROM {table} WHERE holds",
+                    index + 1
+                )
             })
             .collect();
         let holders = format!(

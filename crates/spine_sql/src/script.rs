@@ -23,7 +23,11 @@ impl Script {
     /// A table name, quoted and qualified with the schema.
     pub(crate) fn table(&self, name: &str) -> String {
         match &self.schema {
-            Some(schema) => format!("{}.{}", self.dialect.ident(schema), self.dialect.ident(name)),
+            Some(schema) => format!(
+                "{}.{}",
+                self.dialect.ident(schema),
+                self.dialect.ident(name)
+            ),
             None => self.dialect.ident(name),
         }
     }

@@ -32,21 +32,52 @@ fn multi_char_uppercase() -> Vec<(char, String)> {
         .collect()
 }
 
-fn upper_body(dialect: Dialect, expr: &str) -> String {
-    let mut out = expr.to_owned();
-    for (from, to) in multi_char_uppercase() {
-        out = format!(
-            "REPLACE({out}, {}, {})",
-            dialect.literal(&from.to_string()),
-            dialect.literal(&to)
-        );
+/// DuckDB's macro body: each character through a map of the multi-character upper cases, or UPPER.
+fn upper_body_duckdb(dialect: Dialect) -> String {
+    let entries: Vec<String> = multi_char_uppercase()
+        .into_iter()
+        .map(|(from, to)| {
+            format!(
+                "{}: {}",
+                dialect.literal(&from.to_string()),
+                dialect.literal(&to)
+            )
+        })
+        .collect();
+    format!(
+        "ARRAY_TO_STRING(LIST_TRANSFORM(STRING_SPLIT(s, ''), lambda c: COALESCE(MAP {{{}}}[c], UPPER(c))), '')",
+        entries.join(", ")
+    )
+}
+
+/// Helper columns that replace the multi-character upper cases ten at a time (so no expression nests
+/// deeply), ending in `u<n>`; the step's value is then `UPPER(u<n>)`.
+pub(crate) fn upper_levels(dialect: Dialect, input: &str) -> (Vec<Vec<(String, String)>>, String) {
+    let mut levels = Vec::new();
+    let mut current = input.to_owned();
+    for (index, chunk) in multi_char_uppercase().chunks(10).enumerate() {
+        let mut expr = current.clone();
+        for (from, to) in chunk {
+            expr = format!(
+                "REPLACE({expr}, {}, {})",
+                dialect.literal(&from.to_string()),
+                dialect.literal(to)
+            );
+        }
+        let name = format!("u{index}");
+        levels.push(vec![(name.clone(), expr)]);
+        current = name;
     }
-    format!("UPPER({out})")
+    (levels, format!("UPPER({current})"))
 }
 
 /// Rust's lower case: `İ` becomes `i` and a combining dot, and a capital sigma ending a word becomes `ς`.
 fn lower_body(dialect: Dialect, expr: &str) -> String {
-    let dotted = format!("REPLACE({expr}, {}, {})", dialect.literal("\u{130}"), dialect.literal("i\u{307}"));
+    let dotted = format!(
+        "REPLACE({expr}, {}, {})",
+        dialect.literal("\u{130}"),
+        dialect.literal("i\u{307}")
+    );
     // RE2 (DuckDB, BigQuery) has no look-ahead, so the letter after the sigma is matched and put back.
     let final_sigma = match dialect {
         Dialect::DuckDb | Dialect::BigQuery => {
@@ -64,14 +95,6 @@ pub(crate) fn trim_ws(dialect: Dialect, expr: &str) -> String {
     match dialect {
         Dialect::DuckDb => format!("spine_trim({expr})"),
         _ => trim_body(dialect, expr),
-    }
-}
-
-/// Rust's `str::to_uppercase`.
-pub(crate) fn upper(dialect: Dialect, expr: &str) -> String {
-    match dialect {
-        Dialect::DuckDb => format!("spine_upper({expr})"),
-        _ => upper_body(dialect, expr),
     }
 }
 
@@ -99,7 +122,7 @@ pub(crate) fn macros(compiler: &mut Compiler<'_>) {
     ));
     compiler.script.statement(&format!(
         "CREATE OR REPLACE TEMP MACRO spine_upper(s) AS {}",
-        upper_body(d, "s")
+        upper_body_duckdb(d)
     ));
     compiler.script.statement(&format!(
         "CREATE OR REPLACE TEMP MACRO spine_lower(s) AS {}",
