@@ -418,9 +418,7 @@ fn stage_block(compiler: &mut Compiler<'_>, stage: usize, rule: &Rule) -> Result
                 "LEFT JOIN (SELECT a, b, {} AS detail FROM ({broken}) AS k GROUP BY a, b) AS k ON k.a = scored.a AND k.b = scored.b",
                 d.string_agg("text", "; ", "sort1, sort2")
             ),
-            None => format!(
-                "LEFT JOIN (SELECT a, b, '' AS detail FROM scored WHERE 1 = 0) AS k ON k.a = scored.a AND k.b = scored.b"
-            ),
+            None => "LEFT JOIN (SELECT a, b, '' AS detail FROM scored WHERE 1 = 0) AS k ON k.a = scored.a AND k.b = scored.b".to_owned(),
         };
         compiler.script.comment(&[
             "Candidate pairs: every pair inside a block (blocks over max_block_size are skipped), kept when every",

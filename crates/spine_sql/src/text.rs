@@ -148,16 +148,16 @@ pub(crate) fn macros(compiler: &mut Compiler<'_>) {
         prefix.join("\n      + ")
     ));
     let ws = whitespace_class(d);
-    compiler.script.statement(&format!(
+    compiler.script.statement(
         "CREATE OR REPLACE TEMP MACRO spine_bigrams(t) AS LIST_TRANSFORM(RANGE(1, LENGTH(t)), lambda i: SUBSTR(t, i, 2))"
-    ));
-    compiler.script.statement(&format!(
+    );
+    compiler.script.statement(
         "CREATE OR REPLACE TEMP MACRO spine_dice(a, b, ba, bb) AS\n  \
          CASE WHEN a = b THEN CAST(1 AS DOUBLE) WHEN STRLEN(a) < 2 OR STRLEN(b) < 2 THEN CAST(0 AS DOUBLE)\n  \
          ELSE CAST(2 * COALESCE(LIST_SUM(LIST_TRANSFORM(LIST_DISTINCT(ba), lambda g:\n    \
          LEAST(LEN(LIST_FILTER(ba, lambda x: x = g)), LEN(LIST_FILTER(bb, lambda x: x = g))))), 0) AS DOUBLE)\n    \
          / CAST(STRLEN(a) + STRLEN(b) - 2 AS DOUBLE) END"
-    ));
+    );
     compiler.script.statement(&format!(
         "CREATE OR REPLACE TEMP MACRO spine_sorensen_dice(x, y) AS\n  \
          spine_dice({a}, {b}, spine_bigrams({a}), spine_bigrams({b}))",
