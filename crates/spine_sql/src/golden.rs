@@ -109,8 +109,10 @@ fn orders(compiler: &mut Compiler<'_>) {
     let d = compiler.dialect();
     let int = d.int_type();
     let record = compiler.script.table("spine_work_record");
-    let number = |text: &str| format!("CAST(CASE WHEN stamp AND {text} <> '' THEN {text} END AS {int})");
-    let part = |which: Part| number(&d.regexp_extract("t", &format!("^{}$", order_pattern(Some(which)))));
+    let number =
+        |text: &str| format!("CAST(CASE WHEN stamp AND {text} <> '' THEN {text} END AS {int})");
+    let part =
+        |which: Part| number(&d.regexp_extract("t", &format!("^{}$", order_pattern(Some(which)))));
     let at = |start: usize| number(&format!("SUBSTR(t, {start}, 2)"));
     let fraction = d.regexp_extract("t", &format!("^{}$", order_pattern(Some(Part::Fraction))));
     let sign = d.regexp_extract("t", &format!("^{}$", order_pattern(Some(Part::Sign))));
@@ -120,12 +122,20 @@ fn orders(compiler: &mut Compiler<'_>) {
         idiv(d, "y", "100"),
         idiv(d, "y", "400")
     );
-    let month_days =
-        format!("CASE WHEN mo = 2 THEN CASE WHEN {leap} THEN 29 ELSE 28 END WHEN mo IN (4, 6, 9, 11) THEN 30 ELSE 31 END");
+    let month_days = format!(
+        "CASE WHEN mo = 2 THEN CASE WHEN {leap} THEN 29 ELSE 28 END WHEN mo IN (4, 6, 9, 11) THEN 30 ELSE 31 END"
+    );
     // Howard Hinnant's days_from_civil, with the year moved on by one 400-year era (146097 days) so every
     // division is of non-negative numbers and truncating division is flooring division.
     let era = idiv(d, "yy", "400");
-    let day_of_year = format!("{} + dd - 1", idiv(d, "153 * (CASE WHEN mo > 2 THEN mo - 3 ELSE mo + 9 END) + 2", "5"));
+    let day_of_year = format!(
+        "{} + dd - 1",
+        idiv(
+            d,
+            "153 * (CASE WHEN mo > 2 THEN mo - 3 ELSE mo + 9 END) + 2",
+            "5"
+        )
+    );
     let day_of_era = format!(
         "(yy - {era} * 400) * 365 + {} - {} + {day_of_year}",
         idiv(d, &format!("(yy - {era} * 400)"), "4"),
@@ -213,7 +223,9 @@ fn candidates(compiler: &mut Compiler<'_>) {
         "The candidates of each golden field: its non-empty raw cells (empty and whitespace-only cells are",
         "null), or the used standardized values of its identifier, over the records of each emitted profile.",
     ]);
-    compiler.script.create("spine_work_candidate", &selects.join("\nUNION ALL\n"));
+    compiler
+        .script
+        .create("spine_work_candidate", &selects.join("\nUNION ALL\n"));
 }
 
 /// The winner of every golden field: the strategy's own rule first, then the latest order value, anchor order
@@ -231,7 +243,10 @@ fn winners(compiler: &mut Compiler<'_>) {
         let (extra, rule) = match field.strategy {
             Strategy::LastNonNull | Strategy::AllDistinct => (String::new(), String::new()),
             // An absent or unparsable order value is the oldest, so such a record is the first.
-            Strategy::FirstNonNull => (String::new(), "seconds NULLS FIRST, nanos NULLS FIRST, ".to_owned()),
+            Strategy::FirstNonNull => (
+                String::new(),
+                "seconds NULLS FIRST, nanos NULLS FIRST, ".to_owned(),
+            ),
             // Candidates are distinct (record, value) pairs, so counting rows counts records.
             Strategy::MostFrequent => (
                 ", COUNT(*) OVER (PARTITION BY c.profile, c.value) AS frequency".to_owned(),
@@ -245,7 +260,10 @@ fn winners(compiler: &mut Compiler<'_>) {
                     .map(|(place, model)| format!("WHEN {model} THEN {place}"))
                     .collect();
                 (
-                    format!(", CASE r.model_index {} END AS model_place", ranks.join(" ")),
+                    format!(
+                        ", CASE r.model_index {} END AS model_place",
+                        ranks.join(" ")
+                    ),
                     "model_place, ".to_owned(),
                 )
             }
@@ -256,7 +274,11 @@ fn winners(compiler: &mut Compiler<'_>) {
             Strategy::Max | Strategy::Min => {
                 let trimmed = trim_ws(d, "c.value");
                 let is_decimal = d.regexp_full_match(&trimmed, DECIMAL);
-                let direction = if field.strategy == Strategy::Max { "DESC" } else { "ASC" };
+                let direction = if field.strategy == Strategy::Max {
+                    "DESC"
+                } else {
+                    "ASC"
+                };
                 (
                     format!(
                         ",\n    MIN(CASE WHEN {is_decimal} THEN 1 ELSE 0 END) OVER (PARTITION BY c.profile) AS all_numbers,\n    \
@@ -294,7 +316,9 @@ fn winners(compiler: &mut Compiler<'_>) {
         });
     }
     if selects.is_empty() {
-        selects.push(format!("SELECT profile, field_index, value, rec FROM {candidate} WHERE 1 = 0"));
+        selects.push(format!(
+            "SELECT profile, field_index, value, rec FROM {candidate} WHERE 1 = 0"
+        ));
     }
     let names: Vec<String> = settings
         .golden
@@ -306,7 +330,9 @@ fn winners(compiler: &mut Compiler<'_>) {
         "order (model priority, model name, key), then the value itself (by code points).",
         &format!("Golden fields: {}.", if names.is_empty() { "none".to_owned() } else { names.join(", ") }),
     ]);
-    compiler.script.create("spine_work_golden", &selects.join("\nUNION ALL\n"));
+    compiler
+        .script
+        .create("spine_work_golden", &selects.join("\nUNION ALL\n"));
 }
 
 /// The SQL that ranks rows of `partition` by order value both ways (`first_place`, `last_place`), earlier
@@ -448,7 +474,10 @@ fn matched_ids(compiler: &mut Compiler<'_>) {
         .iter()
         .enumerate()
         .map(|(index, identifier)| {
-            format!("SELECT {index} AS identifier_index, {} AS name", d.literal(&identifier.name))
+            format!(
+                "SELECT {index} AS identifier_index, {} AS name",
+                d.literal(&identifier.name)
+            )
         })
         .collect();
     if names.is_empty() {
@@ -531,7 +560,10 @@ mod tests {
         let sql = script("longest", Dialect::DuckDb);
         // The golden column is an identifier, the lineage field name a literal, the source field a literal.
         assert!(sql.contains("COALESCE(g.v0, '') AS \"it's\""), "{sql}");
-        assert!(sql.contains("SELECT 0 AS field_index, 'it''s' AS field, 'longest' AS strategy"), "{sql}");
+        assert!(
+            sql.contains("SELECT 0 AS field_index, 'it''s' AS field, 'longest' AS strategy"),
+            "{sql}"
+        );
         assert!(sql.contains("WHERE field = 'it''s'"), "{sql}");
         let spark = script("longest", Dialect::Spark);
         assert!(spark.contains("COALESCE(g.v0, '') AS `it's`"), "{spark}");
@@ -544,7 +576,10 @@ mod tests {
         for (strategy, rule) in [
             ("last_non_null", "ORDER BY seconds DESC"),
             ("all_distinct", "ORDER BY seconds DESC"),
-            ("first_non_null", "ORDER BY seconds NULLS FIRST, nanos NULLS FIRST, seconds DESC"),
+            (
+                "first_non_null",
+                "ORDER BY seconds NULLS FIRST, nanos NULLS FIRST, seconds DESC",
+            ),
             ("most_frequent", "ORDER BY frequency DESC, seconds DESC"),
             ("longest", "ORDER BY value_length DESC, seconds DESC"),
             (
@@ -564,10 +599,16 @@ mod tests {
         }
         // The email field's model_order puts shop (model 1) first, then the other model by priority.
         let sql = script("longest", Dialect::DuckDb);
-        assert!(sql.contains("CASE r.model_index WHEN 1 THEN 0 WHEN 0 THEN 1 END AS model_place"), "{sql}");
+        assert!(
+            sql.contains("CASE r.model_index WHEN 1 THEN 0 WHEN 0 THEN 1 END AS model_place"),
+            "{sql}"
+        );
         assert!(!sql.contains("STRING_AGG(value, '|' ORDER BY value)"));
         let sql = script("all_distinct", Dialect::DuckDb);
-        assert!(sql.contains("STRING_AGG(value, '|' ORDER BY value)"), "{sql}");
+        assert!(
+            sql.contains("STRING_AGG(value, '|' ORDER BY value)"),
+            "{sql}"
+        );
     }
 
     #[test]
@@ -577,10 +618,21 @@ mod tests {
                 .expect_err("max is refused");
             assert_eq!(refusal.dialect, dialect);
             assert_eq!(refusal.what, "golden field 'it's' strategy 'max'");
-            assert!(refusal.to_string().starts_with(&format!("{dialect}: golden field")));
+            assert!(
+                refusal
+                    .to_string()
+                    .starts_with(&format!("{dialect}: golden field"))
+            );
         }
         assert!(compile(&settings("min"), Dialect::Spark, &SqlOptions::default()).is_ok());
-        assert!(compile(&settings("longest"), Dialect::BigQuery, &SqlOptions::default()).is_ok());
+        assert!(
+            compile(
+                &settings("longest"),
+                Dialect::BigQuery,
+                &SqlOptions::default()
+            )
+            .is_ok()
+        );
     }
 
     #[test]
@@ -594,7 +646,11 @@ mod tests {
         assert!(order_pattern(Some(Part::Fraction)).contains("(?:[.,]([0-9]+))?"));
         assert!(order_pattern(Some(Part::OffsetMinutes)).contains("(?::?([0-9]{2}))?"));
         for part in [Part::Fraction, Part::Sign, Part::OffsetHours] {
-            assert_eq!(order_pattern(Some(part)).matches('(').count(), 6, "{part:?}");
+            assert_eq!(
+                order_pattern(Some(part)).matches('(').count(),
+                6,
+                "{part:?}"
+            );
         }
     }
 }
