@@ -527,7 +527,7 @@ mod tests {
     use spine_core::Settings;
     use spine_core::validate::{parse_graph, validate};
 
-    /// A graph whose model, identifier and golden field names hold quotes.
+    /// A graph whose model and golden field names hold quotes.
     fn settings(strategy: &str) -> Settings {
         let json = format!(
             r#"{{
