@@ -9,6 +9,7 @@
 
 mod cluster;
 mod dialect;
+mod golden;
 mod history;
 mod load;
 mod lookup;
@@ -102,5 +103,6 @@ pub fn compile(
     outputs::members(&mut compiler);
     outputs::ids(&mut compiler);
     outputs::tables(&mut compiler);
+    golden::tables(&mut compiler)?;
     Ok(compiler.script.finish())
 }
