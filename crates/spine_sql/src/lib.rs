@@ -10,6 +10,7 @@
 mod cluster;
 mod dialect;
 mod load;
+mod metrics;
 mod observe;
 mod outputs;
 mod script;
@@ -87,5 +88,6 @@ pub fn compile(settings: &Settings, dialect: Dialect, options: &SqlOptions) -> R
     outputs::members(&mut compiler);
     outputs::ids(&mut compiler);
     outputs::tables(&mut compiler);
+    metrics::tables(&mut compiler)?;
     Ok(compiler.script.finish())
 }
