@@ -264,9 +264,6 @@ fn report(compiler: &mut Compiler<'_>) {
     let unique = s.col("unique");
     let total = total_records(compiler);
     let count = |which: &str| format!("(SELECT COUNT(*) FROM {status} WHERE status = '{which}')");
-    let golden = format!("(SELECT COUNT(*) FROM {profile})");
-    let emitted = format!("(SELECT COUNT(*) FROM {member})");
-    let resolved = format!("({} + {})", count("matched"), count("unique"));
     compiler.script.comment(&[
         "identity_golden_report: the run's key numbers; missing counts records with no used value and rows",
         "with a bad key, so matched + unique + conflict + missing = total_records.",
@@ -274,18 +271,19 @@ fn report(compiler: &mut Compiler<'_>) {
     compiler.script.create(
         "identity_golden_report",
         &format!(
-            "SELECT run.run_id, {total} AS total_records, {} AS matched, {} AS {},\n  \
-             {} AS conflict, {} + (SELECT COUNT(*) FROM {bad}) AS missing,\n  \
-             {} AS resolution_rate, {golden} AS golden_records,\n  \
+            "SELECT run.run_id, c.total_records, c.matched, c.uniq AS {unique}, c.conflict, c.missing,\n  \
+             {} AS resolution_rate, c.golden_records,\n  \
              {} AS consolidation\n\
-             FROM {run} AS run",
+             FROM (SELECT {total} AS total_records, {} AS matched, {} AS uniq, {} AS conflict,\n    \
+             {} + (SELECT COUNT(*) FROM {bad}) AS missing, (SELECT COUNT(*) FROM {profile}) AS golden_records,\n    \
+             (SELECT COUNT(*) FROM {member}) AS emitted_records) AS c\n\
+             CROSS JOIN {run} AS run",
+            ratio4(d, "c.matched + c.uniq", "c.total_records"),
+            ratio4(d, "c.emitted_records", "c.golden_records"),
             count("matched"),
             count("unique"),
-            unique,
             count("conflict"),
             count("missing"),
-            ratio4(d, &resolved, &total),
-            ratio4(d, &emitted, &golden),
         ),
     );
 }
@@ -350,9 +348,9 @@ fn model_metrics(compiler: &mut Compiler<'_>) {
              c.duplicate_key, c.missing_identifiers + c.missing_key + c.duplicate_key + {conflict_unresolved} AS unresolved,\n  \
              {} AS resolution_rate, c.golden_values,\n  \
              {} AS golden_share, c.unparsable_order_values\n\
-             FROM counts AS c",
+             FROM counts AS c CROSS JOIN (SELECT SUM(golden_values) AS golden_values FROM counts) AS n",
             ratio4(d, "c.matched + c.uniq", "c.records"),
-            ratio4(d, "c.golden_values", "(SELECT SUM(golden_values) FROM counts)"),
+            ratio4(d, "c.golden_values", "n.golden_values"),
         ),
     );
 }
@@ -415,10 +413,10 @@ fn rule_metrics(compiler: &mut Compiler<'_>) {
              {} AS conflict_rate,\n  \
              g.skipped_blocks, g.merges, g.profiles_created, g.profiles_grown, g.merges_refused, g.conflict_records,\n  \
              g.profiles_after\n\
-             FROM {} AS g",
+             FROM {} AS g CROSS JOIN (SELECT {total} AS total_records) AS t",
             rules.join(" "),
             s.col("rule"),
-            ratio4(d, "g.applicable_records", &total),
+            ratio4(d, "g.applicable_records", "t.total_records"),
             ratio4(d, "g.linked_records", "g.applicable_records"),
             ratio4(
                 d,
@@ -568,6 +566,7 @@ fn identifier_metrics(compiler: &mut Compiler<'_>) {
         &format!(
             "WITH identifiers AS ({identifiers}),\n\
              refused AS (\n  {conflicts}\n),\n\
+             totals AS (SELECT {total} AS total_records, {golden} AS golden_records, {pairs} AS candidate_pairs),\n\
              counts AS (\n  \
              SELECT i.idx, i.name AS identifier,\n    \
              (SELECT COUNT(DISTINCT u.rec) FROM {used} AS u WHERE u.identifier_index = i.idx) AS records_with_value,\n    \
@@ -584,14 +583,128 @@ fn identifier_metrics(compiler: &mut Compiler<'_>) {
              c.used, c.empty, c.invalid, c.blocked, c.quarantined_values, c.distinct_values,\n  \
              COALESCE(t.top_shared_values, '') AS top_shared_values, c.conflict_pairs,\n  \
              {} AS conflict_rate\n\
-             FROM counts AS c LEFT JOIN ({top_shared}) AS t ON t.identifier_index = c.idx",
+             FROM counts AS c CROSS JOIN totals AS n LEFT JOIN ({top_shared}) AS t ON t.identifier_index = c.idx",
             status_count("used"),
             status_count("empty"),
             status_count("invalid"),
             status_count("blocked"),
-            ratio4(d, "c.records_with_value", &total),
-            ratio4(d, "c.golden_values", &golden),
-            ratio4(d, "c.conflict_pairs", &pairs),
+            ratio4(d, "c.records_with_value", "n.total_records"),
+            ratio4(d, "c.golden_values", "n.golden_records"),
+            ratio4(d, "c.conflict_pairs", "n.candidate_pairs"),
         ),
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{SqlOptions, compile};
+
+    /// A graph whose names need quoting: a model named with a double quote and one with a single quote, and
+    /// models listed out of name order.
+    const GRAPH: &str = r#"{
+      "version": 1,
+      "name": "metrics",
+      "models": [
+        {"name": "we\"ird", "primary_key": "id", "order_by": "updated", "identifiers": {"email": "mail"},
+         "fields": {"first_name": "given"}},
+        {"name": "it's", "primary_key": "id", "identifiers": {"email": "email"}}
+      ],
+      "identifiers": [
+        {"name": "email", "kind": "email", "standardize": ["trim", "lowercase"], "conflict_limit": 1,
+         "max_records_per_value": 50}
+      ],
+      "rules": [
+        {"name": "same_email", "criteria": [{"identifiers": ["email"], "match": "exact"}]}
+      ],
+      "golden": {"fields": [
+        {"name": "email", "strategy": "most_frequent"},
+        {"name": "first_name", "strategy": "last_non_null"}
+      ]}
+    }"#;
+
+    fn settings() -> Settings {
+        spine_core::validate::load_settings(GRAPH, None).expect("the test graph is valid")
+    }
+
+    fn script(options: &SqlOptions) -> String {
+        compile(&settings(), Dialect::DuckDb, options).expect("DuckDB writes the whole graph")
+    }
+
+    /// The part of the script this module writes, from its first comment on.
+    fn metrics_part(script: &str) -> &str {
+        let start = script
+            .find("-- Every record's status for the report")
+            .expect("the metrics steps are written");
+        &script[start..]
+    }
+
+    #[test]
+    fn writes_the_metrics_tables() {
+        let options = SqlOptions {
+            line_column: Some("spine_line".to_owned()),
+            ..SqlOptions::default()
+        };
+        insta::assert_snapshot!(metrics_part(&script(&options)));
+    }
+
+    #[test]
+    fn names_with_quotes_stay_one_name() {
+        let part = script(&SqlOptions::default());
+        let part = metrics_part(&part);
+        assert!(part.contains("FROM \"we\"\"ird\") AS row_hashes"));
+        assert!(part.contains("FROM \"it's\") AS row_hashes"));
+        assert!(part.contains("table_name = 'we\"ird'"));
+        assert!(part.contains("table_name = 'it''s'"));
+        assert!(part.contains("SELECT CAST(1 AS BIGINT) AS idx, 'it''s' AS name"));
+        // Without a line column every column of the model table is hashed.
+        assert!(part.contains("[*COLUMNS(*)]"));
+        assert!(!part.contains("EXCLUDE"));
+    }
+
+    #[test]
+    fn the_hashed_graph_lists_models_by_name() {
+        let graph = canonical_graph(&settings());
+        let first = graph.find(r#""name":"it's""#).expect("it's is listed");
+        let second = graph
+            .find(r#""name":"we\"ird""#)
+            .expect("we\"ird is listed");
+        assert!(first < second, "{graph}");
+        // The models are hashed in name order too: it's before we"ird.
+        let part = script(&SqlOptions::default());
+        let first = part
+            .find("'model' || chr(31) || 'it''s'")
+            .expect("it's is hashed");
+        let second = part
+            .find("'model' || chr(31) || 'we\"ird'")
+            .expect("we\"ird is hashed");
+        assert!(first < second);
+    }
+
+    #[test]
+    fn ratios_are_integer_arithmetic_rounded_half_up() {
+        assert_eq!(
+            ratio4(Dialect::DuckDb, "n", "d"),
+            "CASE WHEN CAST(d AS BIGINT) = 0 THEN '0.0000' ELSE \
+             CAST(((((CAST(n AS BIGINT) * 20000 + CAST(d AS BIGINT)) // (2 * CAST(d AS BIGINT)))) // (10000)) AS VARCHAR) \
+             || '.' || LPAD(CAST(MOD(((CAST(n AS BIGINT) * 20000 + CAST(d AS BIGINT)) // (2 * CAST(d AS BIGINT))), 10000) AS VARCHAR), 4, '0') END"
+        );
+        assert!(ratio4(Dialect::Spark, "n", "d").contains(" DIV "));
+        assert!(ratio4(Dialect::BigQuery, "n", "d").contains("DIV(CAST(n AS INT64) * 20000"));
+    }
+
+    #[test]
+    fn other_dialects_refuse_the_run_id_by_name() {
+        for dialect in [Dialect::Spark, Dialect::Snowflake, Dialect::BigQuery] {
+            let refusal = compile(&settings(), dialect, &SqlOptions::default())
+                .expect_err("only DuckDB can hash columns the graph does not list");
+            assert_eq!(refusal.dialect, dialect);
+            assert_eq!(refusal.what, "run_id of identity_golden_report");
+            let message = refusal.to_string();
+            assert!(
+                message.starts_with(&format!("{}: run_id", dialect.name())),
+                "{message}"
+            );
+        }
+    }
 }
