@@ -9,6 +9,7 @@
 
 mod cluster;
 mod dialect;
+mod golden;
 mod load;
 mod metrics;
 mod observe;
@@ -88,6 +89,7 @@ pub fn compile(settings: &Settings, dialect: Dialect, options: &SqlOptions) -> R
     outputs::members(&mut compiler);
     outputs::ids(&mut compiler);
     outputs::tables(&mut compiler);
+    golden::tables(&mut compiler)?;
     metrics::tables(&mut compiler)?;
     Ok(compiler.script.finish())
 }
