@@ -197,6 +197,7 @@ fn run_id(compiler: &mut Compiler<'_>) -> Result<(), Refusal> {
     let settings = compiler.settings;
     let s = &compiler.script;
     let line = compiler.options.line_column.as_deref();
+    // Every column is cast to text first (a typed column would not fit one list), then joined.
     let columns = match line {
         Some(column) => format!("COLUMNS(* EXCLUDE ({}))", s.col(column)),
         None => "COLUMNS(*)".to_owned(),
@@ -222,9 +223,8 @@ fn run_id(compiler: &mut Compiler<'_>) -> Result<(), Refusal> {
         );
         let rows = format!(
             "(SELECT unhex(COALESCE(string_agg(h, '' ORDER BY h), '')) FROM (\n    \
-             SELECT md5(list_aggr(list_transform([*{columns}], lambda x: COALESCE(CAST(x AS VARCHAR), '')),\n      \
-             'string_agg', chr(31))) AS h\n    \
-             FROM {}) AS row_hashes)",
+             SELECT md5(list_aggr(list_transform([*COLUMNS(*)], lambda x: COALESCE(x, '')), 'string_agg', chr(31))) AS h\n    \
+             FROM (SELECT CAST({columns} AS VARCHAR) FROM {}) AS cells) AS row_hashes)",
             s.table(name)
         );
         parts.push(format!(
@@ -652,13 +652,13 @@ mod tests {
     fn names_with_quotes_stay_one_name() {
         let part = script(&SqlOptions::default());
         let part = metrics_part(&part);
-        assert!(part.contains("FROM \"we\"\"ird\") AS row_hashes"));
-        assert!(part.contains("FROM \"it's\") AS row_hashes"));
+        assert!(part.contains("FROM \"we\"\"ird\") AS cells"));
+        assert!(part.contains("FROM \"it's\") AS cells"));
         assert!(part.contains("table_name = 'we\"ird'"));
         assert!(part.contains("table_name = 'it''s'"));
         assert!(part.contains("SELECT CAST(1 AS BIGINT) AS idx, 'it''s' AS name"));
         // Without a line column every column of the model table is hashed.
-        assert!(part.contains("[*COLUMNS(*)]"));
+        assert!(part.contains("SELECT CAST(COLUMNS(*) AS VARCHAR) FROM \"it's\""));
         assert!(!part.contains("EXCLUDE"));
     }
 
