@@ -455,13 +455,16 @@ fn conflict_pairs(compiler: &Compiler<'_>) -> String {
         let indices: Vec<String> = limited.iter().map(|(index, _)| index.to_string()).collect();
         parts.push(format!(
             "SELECT identifier_index FROM (\n    \
-             SELECT p.stage, p.a, p.b, u.identifier_index, COUNT(DISTINCT u.value) AS held\n    \
-             FROM {pair} AS p JOIN {used} AS u ON u.rec = p.a OR u.rec = p.b\n    \
-             WHERE p.decision = 'pair_conflict' AND u.identifier_index IN ({})\n    \
-             GROUP BY p.stage, p.a, p.b, u.identifier_index) AS h\n  \
+             SELECT stage, a, b, identifier_index, COUNT(DISTINCT value) AS held FROM (\n      \
+             SELECT p.stage, p.a, p.b, u.identifier_index, u.value FROM {pair} AS p JOIN {used} AS u ON u.rec = p.a\n      \
+             WHERE p.decision = 'pair_conflict' AND u.identifier_index IN ({ids})\n      \
+             UNION ALL\n      \
+             SELECT p.stage, p.a, p.b, u.identifier_index, u.value FROM {pair} AS p JOIN {used} AS u ON u.rec = p.b\n      \
+             WHERE p.decision = 'pair_conflict' AND u.identifier_index IN ({ids})) AS v\n    \
+             GROUP BY stage, a, b, identifier_index) AS h\n  \
              WHERE held > CASE identifier_index {} END",
-            indices.join(", "),
             limit_case.join(" "),
+            ids = indices.join(", "),
         ));
         for stage in 1..=settings.rules.len() {
             let previous = s.table(&format!("spine_work_state_{}", stage - 1));
