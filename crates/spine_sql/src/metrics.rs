@@ -516,7 +516,7 @@ fn identifier_metrics(compiler: &mut Compiler<'_>) {
         }
     }
     let field_case = if fields.is_empty() {
-        "CAST(NULL AS VARCHAR)".replace("VARCHAR", d.text_type())
+        format!("CAST(NULL AS {})", d.text_type())
     } else {
         format!("CASE i.idx {} END", fields.join(" "))
     };
