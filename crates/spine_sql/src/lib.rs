@@ -13,6 +13,7 @@ mod golden;
 mod history;
 mod load;
 mod lookup;
+mod metrics;
 mod observe;
 mod outputs;
 mod script;
@@ -104,5 +105,6 @@ pub fn compile(
     outputs::ids(&mut compiler);
     outputs::tables(&mut compiler);
     golden::tables(&mut compiler)?;
+    metrics::tables(&mut compiler)?;
     Ok(compiler.script.finish())
 }
