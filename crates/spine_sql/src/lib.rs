@@ -9,6 +9,7 @@
 
 mod cluster;
 mod dialect;
+mod events;
 mod history;
 mod load;
 mod lookup;
@@ -95,5 +96,6 @@ pub fn compile(settings: &Settings, dialect: Dialect, options: &SqlOptions) -> R
     outputs::members(&mut compiler);
     outputs::ids(&mut compiler);
     outputs::tables(&mut compiler);
+    events::stitching(&mut compiler);
     Ok(compiler.script.finish())
 }
