@@ -694,3 +694,110 @@ fn tables(compiler: &mut Compiler<'_>, sql: &EventSql<'_>) {
         ),
     );
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::{Dialect, SqlOptions, compile};
+    use spine_core::Settings;
+
+    /// A small graph with one profile model and, when `events` is given, that `events` section.
+    fn settings(events: Option<&str>) -> Settings {
+        let events = events.map_or(String::new(), |e| format!(", \"events\": {e}"));
+        let json = format!(
+            r#"{{"version": 1, "name": "g",
+              "models": [{{"name": "crm", "primary_key": "id", "priority": 1,
+                "identifiers": {{"user_id": "uid", "cookie": "cookie"}}}}],
+              "identifiers": [
+                {{"name": "user_id", "kind": "user_id", "standardize": ["trim"]}},
+                {{"name": "cookie", "kind": "anonymous_id", "standardize": ["trim"]}}],
+              "rules": [{{"name": "same_user_id", "criteria": [{{"identifiers": ["user_id"], "match": "exact"}}]}}],
+              "golden": {{"fields": []}}{events}}}"#
+        );
+        spine_core::validate::load_settings(&json, None).expect("the test graph is valid")
+    }
+
+    fn events(lifetime: Option<u32>) -> String {
+        let lifetime = lifetime.map_or(String::new(), |days| format!(", \"lifetime_days\": {days}"));
+        format!(
+            r#"{{"models": [{{"name": "we\"ird", "key": "k", "timestamp": "when", "event_type": "kind",
+                "identifiers": {{"user_id": "u", "cookie": ["c1", "c2"]}}}}],
+              "priority": ["user_id"], "anonymous": ["cookie"], "backfill": true{lifetime}}}"#
+        )
+    }
+
+    fn script(dialect: Dialect, lifetime: Option<u32>) -> String {
+        compile(&settings(Some(&events(lifetime))), dialect, &SqlOptions::default())
+            .expect("every dialect expresses event stitching")
+    }
+
+    #[test]
+    fn event_tables_only_when_the_graph_has_events() {
+        let without = compile(&settings(None), Dialect::DuckDb, &SqlOptions::default()).expect("compiles");
+        assert!(!without.contains("identity_event"));
+        assert!(!without.contains("spine_work_event"));
+        let with = script(Dialect::DuckDb, Some(30));
+        for table in spine_core::events::EVENT_TABLES {
+            assert!(
+                with.contains(&format!("CREATE OR REPLACE TABLE \"{table}\" AS")),
+                "{table} is created"
+            );
+        }
+    }
+
+    #[test]
+    fn a_model_name_with_a_quote_stays_one_name() {
+        let duckdb = script(Dialect::DuckDb, None);
+        assert!(duckdb.contains("FROM \"we\"\"ird\" AS m"), "{duckdb}");
+        assert!(duckdb.contains("'we\"ird' AS model"));
+        let spark = script(Dialect::Spark, None);
+        assert!(spark.contains("FROM `we\"ird` AS m"));
+        let bigquery = script(Dialect::BigQuery, None);
+        assert!(bigquery.contains("FROM `we\"ird` AS m"));
+    }
+
+    #[test]
+    fn cells_are_read_in_mapping_order() {
+        let duckdb = script(Dialect::DuckDb, None);
+        // user_id's column is slot 0, then cookie's two columns in the order the graph lists them.
+        assert!(duckdb.contains("COALESCE(CAST(m.\"u\" AS VARCHAR), '') AS c0"));
+        assert!(duckdb.contains("COALESCE(CAST(m.\"c1\" AS VARCHAR), '') AS c1"));
+        assert!(duckdb.contains("COALESCE(CAST(m.\"c2\" AS VARCHAR), '') AS c2"));
+        assert!(duckdb.contains("SELECT ev, 1 AS identifier_index, 2 AS pos, c2 AS raw_value"));
+    }
+
+    #[test]
+    fn the_lifetime_is_inclusive_and_exact_to_the_nanosecond() {
+        let with = script(Dialect::DuckDb, Some(30));
+        assert!(with.contains("((e.seconds - o.seconds) < 2592000 OR ((e.seconds - o.seconds) = 2592000 AND (e.nanos - o.nanos) <= 0))"));
+        assert!(with.contains("((e.seconds - o.seconds) > -2592000 OR ((e.seconds - o.seconds) = -2592000 AND (e.nanos - o.nanos) >= 0))"));
+        assert!(with.contains("e.seconds IS NOT NULL AND o.seconds IS NOT NULL"));
+        assert!(with.contains("' profiles within 30 days'"));
+        assert!(with.contains("no event stitched by a stronger identifier carries its anonymous value within 30 days"));
+        let without = script(Dialect::DuckDb, None);
+        assert!(!without.contains("e.seconds - o.seconds"));
+        assert!(!without.contains("within 30 days"));
+        assert!(without.contains("carries its anonymous value'"));
+    }
+
+    #[test]
+    fn every_dialect_divides_integers_its_own_way() {
+        let spellings = [
+            (Dialect::DuckDb, ") // ("),
+            (Dialect::Spark, ") DIV ("),
+            (Dialect::Snowflake, "FLOOR(("),
+            (Dialect::BigQuery, "DIV(("),
+        ];
+        for (dialect, division) in spellings {
+            let sql = script(dialect, Some(1));
+            assert!(sql.contains(division), "{dialect} divides with {division}");
+            assert!(sql.contains("86400"), "{dialect}");
+        }
+    }
+
+    #[test]
+    fn unix_seconds_beyond_i64_do_not_parse() {
+        let duckdb = script(Dialect::DuckDb, None);
+        assert!(duckdb.contains("= 19 AND "));
+        assert!(duckdb.contains("<= '9223372036854775807'"));
+    }
+}
