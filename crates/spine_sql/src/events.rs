@@ -177,9 +177,21 @@ fn instant_levels(sql: &EventSql<'_>) -> Vec<Vec<(&'static str, String)>> {
         ("yy", num(1, 4)),
         ("mo", num(6, 2)),
         ("dd", num(9, 2)),
-        ("hh", format!("CASE WHEN {has_time} THEN {} ELSE 0 END", num(12, 2))),
-        ("mi", format!("CASE WHEN {has_time} THEN {} ELSE 0 END", num(15, 2))),
-        ("ss", format!("CASE WHEN SUBSTR(st, 17, 1) = ':' THEN {} ELSE 0 END", num(18, 2))),
+        (
+            "hh",
+            format!("CASE WHEN {has_time} THEN {} ELSE 0 END", num(12, 2)),
+        ),
+        (
+            "mi",
+            format!("CASE WHEN {has_time} THEN {} ELSE 0 END", num(15, 2)),
+        ),
+        (
+            "ss",
+            format!(
+                "CASE WHEN SUBSTR(st, 17, 1) = ':' THEN {} ELSE 0 END",
+                num(18, 2)
+            ),
+        ),
         ("frac", d.regexp_extract("st", "^.{19}[.,]([0-9]+)")),
         (
             "off",
@@ -190,12 +202,20 @@ fn instant_levels(sql: &EventSql<'_>) -> Vec<Vec<(&'static str, String)>> {
         ),
     ];
     let offset = vec![
-        ("oh", format!("CASE WHEN off = '' THEN 0 ELSE CAST(SUBSTR(off, 2, 2) AS {int}) END")),
+        (
+            "oh",
+            format!("CASE WHEN off = '' THEN 0 ELSE CAST(SUBSTR(off, 2, 2) AS {int}) END"),
+        ),
         (
             "om",
-            format!("CASE WHEN LENGTH(off) > 3 THEN CAST(SUBSTR(off, LENGTH(off) - 1, 2) AS {int}) ELSE 0 END"),
+            format!(
+                "CASE WHEN LENGTH(off) > 3 THEN CAST(SUBSTR(off, LENGTH(off) - 1, 2) AS {int}) ELSE 0 END"
+            ),
         ),
-        ("os", "CASE WHEN SUBSTR(off, 1, 1) = '-' THEN -1 ELSE 1 END".to_owned()),
+        (
+            "os",
+            "CASE WHEN SUBSTR(off, 1, 1) = '-' THEN -1 ELSE 1 END".to_owned(),
+        ),
     ];
     let days_in_month = format!(
         "CASE WHEN mo = 2 THEN CASE WHEN ({} = 0 AND {} <> 0) OR {} = 0 THEN 29 ELSE 28 END \
@@ -228,12 +248,17 @@ fn instant_levels(sql: &EventSql<'_>) -> Vec<Vec<(&'static str, String)>> {
          WHEN {valid}\n    \
          THEN CAST({days} AS {wide}) * 86400 + hh * 3600 + mi * 60 + ss - os * (oh * 3600 + om * 60) END"
     );
-    let nanos = format!("CASE WHEN frac = '' THEN 0 ELSE CAST(RPAD(SUBSTR(frac, 1, 9), 9, '0') AS {int}) END");
+    let nanos = format!(
+        "CASE WHEN frac = '' THEN 0 ELSE CAST(RPAD(SUBSTR(frac, 1, 9), 9, '0') AS {int}) END"
+    );
     vec![
         vec![
             ("unix", unix),
             ("shaped", shape.clone()),
-            ("st", format!("CASE WHEN {shape} THEN t ELSE '1970-01-01' END")),
+            (
+                "st",
+                format!("CASE WHEN {shape} THEN t ELSE '1970-01-01' END"),
+            ),
         ],
         fields,
         offset,
@@ -268,7 +293,13 @@ fn load(compiler: &mut Compiler<'_>, sql: &EventSql<'_>) {
     let d = sql.d;
     let s = &compiler.script;
     let text = d.text_type();
-    let width = sql.events.models.iter().map(|m| slots(m).len()).max().unwrap_or(0);
+    let width = sql
+        .events
+        .models
+        .iter()
+        .map(|m| slots(m).len())
+        .max()
+        .unwrap_or(0);
     let mut selects = Vec::new();
     for (index, model) in sql.events.models.iter().enumerate() {
         let model_slots = slots(model);
@@ -288,7 +319,11 @@ fn load(compiler: &mut Compiler<'_>, sql: &EventSql<'_>) {
                 None => format!("CAST(NULL AS {text}) AS c{slot}"),
             });
         }
-        selects.push(format!("SELECT {} FROM {} AS m", columns.join(", "), s.table(&model.name)));
+        selects.push(format!(
+            "SELECT {} FROM {} AS m",
+            columns.join(", "),
+            s.table(&model.name)
+        ));
     }
     let mut query = format!(
         "SELECT w.*, {} AS t FROM (\n{}\n) AS w",
@@ -296,13 +331,27 @@ fn load(compiler: &mut Compiler<'_>, sql: &EventSql<'_>) {
         selects.join("\nUNION ALL\n")
     );
     for (level, columns) in instant_levels(sql).into_iter().enumerate() {
-        let list: Vec<String> = columns.iter().map(|(name, sql)| format!("{sql} AS {name}")).collect();
-        query = format!("SELECT l{level}.*, {}\nFROM ({query}) AS l{level}", list.join(",\n  "));
+        let list: Vec<String> = columns
+            .iter()
+            .map(|(name, sql)| format!("{sql} AS {name}"))
+            .collect();
+        query = format!(
+            "SELECT l{level}.*, {}\nFROM ({query}) AS l{level}",
+            list.join(",\n  ")
+        );
     }
-    let mut columns = vec!["model_index", "model", "key", "event_timestamp", "event_type", "seconds", "nanos"]
-        .into_iter()
-        .map(str::to_owned)
-        .collect::<Vec<_>>();
+    let mut columns = vec![
+        "model_index",
+        "model",
+        "key",
+        "event_timestamp",
+        "event_type",
+        "seconds",
+        "nanos",
+    ]
+    .into_iter()
+    .map(str::to_owned)
+    .collect::<Vec<_>>();
     columns.extend((0..width).map(|slot| format!("c{slot}")));
     compiler.script.comment(&[
         "Events (SPEC section 7): every row of every event model, numbered, with its timestamp parsed like an",
@@ -394,7 +443,9 @@ fn priority(compiler: &mut Compiler<'_>, sql: &EventSql<'_>) {
     let event = s.table("spine_work_event");
     let holder = s.table("spine_work_event_holder");
     let try_table = s.table("spine_work_event_try");
-    compiler.script.comment(&["The profiles holding each used value of a priority identifier."]);
+    compiler
+        .script
+        .comment(&["The profiles holding each used value of a priority identifier."]);
     compiler.script.create(
         "spine_work_event_holder",
         &format!(
@@ -404,7 +455,9 @@ fn priority(compiler: &mut Compiler<'_>, sql: &EventSql<'_>) {
             sql.is_priority("u.identifier_index")
         ),
     );
-    compiler.script.comment(&["Each used cell of a priority identifier with each profile holding its value."]);
+    compiler
+        .script
+        .comment(&["Each used cell of a priority identifier with each profile holding its value."]);
     compiler.script.create(
         "spine_work_event_hit",
         &format!(
@@ -513,7 +566,7 @@ fn backfill(compiler: &mut Compiler<'_>, sql: &EventSql<'_>) {
         // |a - b| <= L days, compared exactly in whole seconds and then nanoseconds.
         Some(days) => {
             let limit = u64::from(days) * 86_400;
-            let ds = format!("(e.seconds - o.seconds)");
+            let ds = "(e.seconds - o.seconds)";
             let dn = "(e.nanos - o.nanos)";
             format!(
                 "e.seconds IS NOT NULL AND o.seconds IS NOT NULL\n    \
@@ -541,9 +594,11 @@ fn backfill(compiler: &mut Compiler<'_>, sql: &EventSql<'_>) {
         "Each used anonymous cell of a backfill candidate with each source carrying its value",
         &format!(
             "{}.",
-            sql.events.lifetime_days.map_or(" (no time limit)".to_owned(), |days| format!(
-                " whose timestamp is at most {days} days from the event's (both must parse)"
-            ))
+            sql.events
+                .lifetime_days
+                .map_or(" (no time limit)".to_owned(), |days| format!(
+                    " whose timestamp is at most {days} days from the event's (both must parse)"
+                ))
         ),
     ]);
     compiler.script.create(
@@ -568,7 +623,12 @@ fn backfill(compiler: &mut Compiler<'_>, sql: &EventSql<'_>) {
     ]);
     compiler.script.create(
         "spine_work_event_fill",
-        &reach(d, &hits, &EventSql::rank("a.identifier_index", &order), &text),
+        &reach(
+            d,
+            &hits,
+            &EventSql::rank("a.identifier_index", &order),
+            &text,
+        ),
     );
     let suffix = d.literal(&format!(
         "; no event stitched by a stronger identifier carries its anonymous value{}",
@@ -610,7 +670,9 @@ fn tables(compiler: &mut Compiler<'_>, sql: &EventSql<'_>) {
     let cell_table = s.table("spine_work_event_cell");
     let id_col = s.col(&compiler.settings.id_column);
     let stitched_by = sql.name("o.identifier_index");
-    compiler.script.comment(&["identity_event_links: every stitched or backfilled event and its profile."]);
+    compiler
+        .script
+        .comment(&["identity_event_links: every stitched or backfilled event and its profile."]);
     compiler.script.create(
         "identity_event_links",
         &format!(
@@ -619,7 +681,9 @@ fn tables(compiler: &mut Compiler<'_>, sql: &EventSql<'_>) {
              FROM {event} AS e JOIN {outcome} AS o ON o.ev = e.ev WHERE o.status <> 'unstitched'"
         ),
     );
-    compiler.script.comment(&["identity_unstitched_events: every event left unstitched, with its reason."]);
+    compiler
+        .script
+        .comment(&["identity_unstitched_events: every event left unstitched, with its reason."]);
     compiler.script.create(
         "identity_unstitched_events",
         &format!(
@@ -650,13 +714,19 @@ fn tables(compiler: &mut Compiler<'_>, sql: &EventSql<'_>) {
     let counts = "COUNT(*) AS events, SUM(stitched) AS stitched, SUM(backfilled) AS backfilled, \
                   SUM(ambiguous) AS ambiguous, SUM(unknown_identifier) AS unknown_identifier, \
                   SUM(blocked_value) AS blocked_value, SUM(no_identifier) AS no_identifier";
-    let mut models = vec![format!("SELECT -1 AS model_index, CAST('' AS {}) AS model", d.text_type())];
+    let mut models = vec![format!(
+        "SELECT -1 AS model_index, CAST('' AS {}) AS model",
+        d.text_type()
+    )];
     for (index, model) in sql.events.models.iter().enumerate() {
         models.push(format!("SELECT {index}, {}", d.literal(&model.name)));
     }
     let int = d.int_type();
     let zero = |column: &str| format!("CAST(COALESCE(t.{column}, 0) AS {int}) AS {column}");
-    let ratio = sql.ratio4("COALESCE(t.stitched, 0) + COALESCE(t.backfilled, 0)", "COALESCE(m.events, 0)");
+    let ratio = sql.ratio4(
+        "COALESCE(t.stitched, 0) + COALESCE(t.backfilled, 0)",
+        "COALESCE(m.events, 0)",
+    );
     compiler.script.comment(&[
         "identity_event_metrics: all models (model empty) and each model, each with a row for all identifiers",
         "(identifier empty) and one per identifier its events carry a used value of. The stitch rate divides",
@@ -717,7 +787,8 @@ mod tests {
     }
 
     fn events(lifetime: Option<u32>) -> String {
-        let lifetime = lifetime.map_or(String::new(), |days| format!(", \"lifetime_days\": {days}"));
+        let lifetime =
+            lifetime.map_or(String::new(), |days| format!(", \"lifetime_days\": {days}"));
         format!(
             r#"{{"models": [{{"name": "we\"ird", "key": "k", "timestamp": "when", "event_type": "kind",
                 "identifiers": {{"user_id": "u", "cookie": ["c1", "c2"]}}}}],
@@ -726,13 +797,18 @@ mod tests {
     }
 
     fn script(dialect: Dialect, lifetime: Option<u32>) -> String {
-        compile(&settings(Some(&events(lifetime))), dialect, &SqlOptions::default())
-            .expect("every dialect expresses event stitching")
+        compile(
+            &settings(Some(&events(lifetime))),
+            dialect,
+            &SqlOptions::default(),
+        )
+        .expect("every dialect expresses event stitching")
     }
 
     #[test]
     fn event_tables_only_when_the_graph_has_events() {
-        let without = compile(&settings(None), Dialect::DuckDb, &SqlOptions::default()).expect("compiles");
+        let without =
+            compile(&settings(None), Dialect::DuckDb, &SqlOptions::default()).expect("compiles");
         assert!(!without.contains("identity_event"));
         assert!(!without.contains("spine_work_event"));
         let with = script(Dialect::DuckDb, Some(30));
@@ -772,7 +848,9 @@ mod tests {
         assert!(with.contains("((e.seconds - o.seconds) > -2592000 OR ((e.seconds - o.seconds) = -2592000 AND (e.nanos - o.nanos) >= 0))"));
         assert!(with.contains("e.seconds IS NOT NULL AND o.seconds IS NOT NULL"));
         assert!(with.contains("' profiles within 30 days'"));
-        assert!(with.contains("no event stitched by a stronger identifier carries its anonymous value within 30 days"));
+        assert!(with.contains(
+            "no event stitched by a stronger identifier carries its anonymous value within 30 days"
+        ));
         let without = script(Dialect::DuckDb, None);
         assert!(!without.contains("e.seconds - o.seconds"));
         assert!(!without.contains("within 30 days"));
