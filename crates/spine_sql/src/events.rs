@@ -167,9 +167,12 @@ fn instant_levels(sql: &EventSql<'_>) -> Vec<Vec<(&'static str, String)>> {
     let unix = format!(
         "CAST(CASE WHEN {digits} AND {fits} THEN CASE WHEN {stripped} = '' THEN '0' ELSE {stripped} END END AS {wide})"
     );
+    // Plain groups rather than non-capturing ones, which Snowflake's POSIX expressions lack; an extraction
+    // pattern holds one group only, as BigQuery requires. The shape is checked whole first, so the offset
+    // pattern only has to find the zone at the end of a text that has one.
     let shape = d.regexp_full_match(
         "t",
-        "[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[Tt ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]+)?)?(?:[Zz]|[+-][0-9]{2}(?::?[0-9]{2})?)?)?",
+        "[0-9]{4}-[0-9]{2}-[0-9]{2}([Tt ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.,][0-9]+)?)?([Zz]|[+-][0-9]{2}(:?[0-9]{2})?)?)?",
     );
     let num = |from: usize, len: usize| format!("CAST(SUBSTR(st, {from}, {len}) AS {int})");
     let has_time = "LENGTH(st) > 10";
@@ -197,7 +200,7 @@ fn instant_levels(sql: &EventSql<'_>) -> Vec<Vec<(&'static str, String)>> {
             "off",
             format!(
                 "CASE WHEN {has_time} THEN {} ELSE '' END",
-                d.regexp_extract("st", "([+-][0-9]{2}(?::?[0-9]{2})?)$")
+                d.regexp_extract("st", "([+-][0-9]{2}:?[0-9]{0,2})$")
             ),
         ),
     ];
