@@ -11,10 +11,17 @@
 //!   the model's mapping order, the order the engine reads cells in.
 //! - `spine_work_event_holder(identifier_index, value, profile, dinmo_id)`: the profiles holding each used
 //!   value of a priority identifier.
-//! - `spine_work_event_try(ev, identifier_index, rank, profiles, dinmo_id, value, text)`: each priority
-//!   identifier an event carries a held value of, with how many profiles hold its values.
-//! - `spine_work_event_first(ev, linked, ...)`: the outcome of the priority pass.
-//! - `spine_work_event_source`, `spine_work_event_fill`: backfill sources and backfill attempts.
+//! - `spine_work_event_hit(ev, identifier_index, pos, value, profile, dinmo_id)`: each used cell of a
+//!   priority identifier with each profile holding its value.
+//! - `spine_work_event_try(ev, identifier_index, try_rank, profiles, profile, dinmo_id, value, txt)`: each
+//!   priority identifier an event carries a held value of: how many profiles its values reach, the first
+//!   such value in cell order and the `ambiguous` text.
+//! - `spine_work_event_first(ev, identifier_index, dinmo_id, value, linked, reason, detail, candidate)`: the
+//!   outcome of the priority pass, and whether backfill tries the event.
+//! - `spine_work_event_source(identifier_index, value, seconds, nanos, dinmo_id)`: the anonymous values of the
+//!   events stitched by a non-anonymous identifier.
+//! - `spine_work_event_fill_hit`, `spine_work_event_fill`: as `_hit` and `_try`, for backfill through the
+//!   sources (within the lifetime), in backfill order.
 //! - `spine_work_event_outcome(ev, status, identifier_index, dinmo_id, value, reason, detail)`: the outcome
 //!   of every event (`status` is stitched, backfilled or unstitched).
 
@@ -104,7 +111,9 @@ impl EventSql<'_> {
             Dialect::DuckDb => format!("(({a}) // ({b}))"),
             Dialect::Spark => format!("(({a}) DIV ({b}))"),
             Dialect::BigQuery => format!("DIV({a}, {b})"),
-            Dialect::Snowflake => format!("FLOOR(({a}) / ({b}))"),
+            // Snowflake divides integers into a decimal rounded to six places, which FLOOR could round up;
+            // taking the remainder off first keeps the quotient exact.
+            Dialect::Snowflake => format!("CAST((({a}) - MOD({a}, {b})) / ({b}) AS BIGINT)"),
         }
     }
 
@@ -865,7 +874,7 @@ mod tests {
         let spellings = [
             (Dialect::DuckDb, ") // ("),
             (Dialect::Spark, ") DIV ("),
-            (Dialect::Snowflake, "FLOOR(("),
+            (Dialect::Snowflake, ") - MOD("),
             (Dialect::BigQuery, "DIV(("),
         ];
         for (dialect, division) in spellings {
