@@ -337,6 +337,15 @@ fn load(compiler: &mut Compiler<'_>, sql: &EventSql<'_>) {
             s.table(&model.name)
         ));
     }
+    if selects.is_empty() {
+        // A graph may list no event models: the tables are then created empty and the metrics hold only the
+        // all-models row, as the engine writes them.
+        selects.push(format!(
+            "SELECT 0 AS model_index, CAST('' AS {text}) AS model, CAST('' AS {text}) AS key,\n  \
+             CAST('' AS {text}) AS event_timestamp, CAST('' AS {text}) AS event_type FROM {} WHERE 1 = 0",
+            s.table("spine_work_record")
+        ));
+    }
     let mut query = format!(
         "SELECT w.*, {} AS t FROM (\n{}\n) AS w",
         trim_ws(d, "w.event_timestamp"),
@@ -889,5 +898,24 @@ mod tests {
         let duckdb = script(Dialect::DuckDb, None);
         assert!(duckdb.contains("= 19 AND "));
         assert!(duckdb.contains("<= '9223372036854775807'"));
+    }
+
+    #[test]
+    fn a_graph_without_event_models_creates_empty_event_tables() {
+        let events =
+            r#"{"models": [], "priority": ["user_id"], "anonymous": [], "backfill": false}"#;
+        let sql = compile(
+            &settings(Some(events)),
+            Dialect::DuckDb,
+            &SqlOptions::default(),
+        )
+        .expect("compiles");
+        assert!(
+            sql.contains(
+                "CAST('' AS VARCHAR) AS event_type FROM \"spine_work_record\" WHERE 1 = 0"
+            )
+        );
+        assert!(!sql.contains("(\n\n)"), "no statement reads an empty union");
+        assert!(sql.contains("CREATE OR REPLACE TABLE \"identity_event_metrics\" AS"));
     }
 }
