@@ -9,6 +9,7 @@
 
 mod cluster;
 mod dialect;
+mod events;
 mod golden;
 mod history;
 mod load;
@@ -106,5 +107,6 @@ pub fn compile(
     outputs::tables(&mut compiler);
     golden::tables(&mut compiler)?;
     metrics::tables(&mut compiler)?;
+    events::stitching(&mut compiler);
     Ok(compiler.script.finish())
 }
