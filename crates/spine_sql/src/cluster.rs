@@ -616,6 +616,35 @@ fn components(compiler: &mut Compiler<'_>, edge: &str, out: &str, stage: usize) 
                 ),
             );
         }
+        Dialect::Spark => {
+            // Spark's SQL scripting loops until no label changes; the loop ends because labels only fall.
+            let labels = compiler.script.table(&format!("spine_labels_{stage}"));
+            let next = compiler.script.table(&format!("spine_labels_next_{stage}"));
+            compiler.script.statement(&format!(
+                "BEGIN\n  \
+                 DECLARE changed BIGINT DEFAULT 1;\n  \
+                 DECLARE rounds BIGINT DEFAULT 0;\n  \
+                 DROP TABLE IF EXISTS {labels};\n  \
+                 CREATE TABLE {labels} USING PARQUET AS\n    \
+                 SELECT src AS node, LEAST(src, MIN(dst)) AS comp, CAST(0 AS BIGINT) AS lp_round FROM {edge} GROUP BY src;\n  \
+                 WHILE changed > 0 DO\n    \
+                 DROP TABLE IF EXISTS {next};\n    \
+                 CREATE TABLE {next} USING PARQUET AS\n      \
+                 SELECT l.node, LEAST(l.comp, MIN(n.comp)) AS comp,\n        \
+                 CASE WHEN MIN(n.comp) < l.comp THEN rounds + 1 ELSE l.lp_round END AS lp_round\n      \
+                 FROM {labels} AS l JOIN {edge} AS e ON e.src = l.node JOIN {labels} AS n ON n.node = e.dst\n      \
+                 GROUP BY l.node, l.comp, l.lp_round;\n    \
+                 SET changed = (SELECT COUNT(*) FROM {next} AS x JOIN {labels} AS y ON x.node = y.node WHERE x.comp <> y.comp);\n    \
+                 SET rounds = rounds + 1;\n    \
+                 DROP TABLE {labels};\n    \
+                 CREATE TABLE {labels} USING PARQUET AS SELECT * FROM {next};\n  \
+                 END WHILE;\n\
+                 END"
+            ));
+            compiler
+                .script
+                .create(out, &format!("SELECT node, comp, lp_round FROM {labels}"));
+        }
         _ => {
             let mut previous = format!("{out}_r0");
             compiler.script.create(

@@ -140,9 +140,10 @@ impl Dialect {
     pub fn regexp_full_match(self, expr: &str, pattern: &str) -> String {
         match self {
             Self::DuckDb => format!("REGEXP_FULL_MATCH({expr}, {})", self.literal(pattern)),
+            // Java's `$` also matches before a final line break; `\z` only at the very end.
             Self::Spark => format!(
                 "({expr} RLIKE {})",
-                self.literal(&format!("^(?:{pattern})$"))
+                self.literal(&format!("^(?:{pattern})\\z"))
             ),
             Self::Snowflake => format!("REGEXP_LIKE({expr}, {})", self.literal(pattern)),
             Self::BigQuery => format!(

@@ -187,12 +187,8 @@ fn unparsable(compiler: &mut Compiler<'_>) {
 fn run_id(compiler: &mut Compiler<'_>) -> Result<(), Refusal> {
     let d = compiler.dialect();
     if d != Dialect::DuckDb {
-        return Err(compiler.refuse(
-            "run_id of identity_golden_report",
-            None,
-            "hashing every column of a model table, including columns the graph does not map, is written for \
-             DuckDB's COLUMNS(*) and information_schema only",
-        ));
+        portable_run_id(compiler);
+        return Ok(());
     }
     let settings = compiler.settings;
     let s = &compiler.script;
@@ -243,6 +239,49 @@ fn run_id(compiler: &mut Compiler<'_>) -> Result<(), Refusal> {
         &format!("SELECT md5(\n  {}\n) AS run_id", parts.join("\n  || ")),
     );
     Ok(())
+}
+
+/// The run ID where SQL cannot list a table's columns (Spark, Snowflake, BigQuery): the MD5 of the canonical
+/// graph and, model by model in name order, the sorted MD5s of its rows over the columns the graph reads. It
+/// identifies the same configuration and input but is not the number `spine run` writes (README).
+fn portable_run_id(compiler: &mut Compiler<'_>) {
+    let d = compiler.dialect();
+    let settings = compiler.settings;
+    let s = &compiler.script;
+    let unit = d.literal("\u{1F}");
+    let mut models: Vec<usize> = (0..settings.models.len()).collect();
+    models.sort_by(|&a, &b| settings.models[a].name.cmp(&settings.models[b].name));
+    let mut parts = vec![d.literal(&canonical_graph(settings))];
+    for model in models {
+        let definition = &settings.models[model];
+        let mut columns: Vec<&str> = vec![definition.primary_key.as_str()];
+        columns.extend(definition.order_by.as_deref());
+        for mapping in &definition.identifiers {
+            columns.extend(mapping.columns.iter().map(String::as_str));
+        }
+        columns.extend(definition.fields.iter().map(|(_, column)| column.as_str()));
+        columns.sort_unstable();
+        columns.dedup();
+        let cells: Vec<String> = columns
+            .iter()
+            .map(|column| crate::text::cell(d, "m", column))
+            .collect();
+        let row = d.md5_hex(&cells.join(&format!(" || {unit} || ")));
+        parts.push(format!(
+            "(SELECT COALESCE({}, '') FROM (SELECT {row} AS h FROM {} AS m) AS row_hashes)",
+            d.md5_hex(&d.string_agg("h", "", "h")),
+            s.table(&definition.name)
+        ));
+    }
+    compiler.script.comment(&[
+        "The run ID: the MD5 of the canonical identity graph and, model by model in name order, the sorted MD5s",
+        "of its rows over the columns the graph reads (this dialect cannot list a table's columns in SQL).",
+    ]);
+    let joined = parts.join(&format!("\n  || {unit} || "));
+    compiler.script.create(
+        "spine_work_run",
+        &format!("SELECT {} AS run_id", d.md5_hex(&joined)),
+    );
 }
 
 /// `(SELECT COUNT(*) FROM ...)` over the model rows: every source row, bad keys included.
@@ -697,17 +736,19 @@ mod tests {
     }
 
     #[test]
-    fn other_dialects_refuse_the_run_id_by_name() {
+    fn other_dialects_hash_the_columns_the_graph_reads() {
         for dialect in [Dialect::Spark, Dialect::Snowflake, Dialect::BigQuery] {
-            let refusal = compile(&settings(), dialect, &SqlOptions::default())
-                .expect_err("only DuckDB can hash columns the graph does not list");
-            assert_eq!(refusal.dialect, dialect);
-            assert_eq!(refusal.what, "run_id of identity_golden_report");
-            let message = refusal.to_string();
+            let script = compile(&settings(), dialect, &SqlOptions::default())
+                .expect("every dialect writes a run ID");
+            let run = script
+                .split(";\n\n")
+                .find(|statement| statement.contains("AS run_id"))
+                .expect("the run ID statement");
             assert!(
-                message.starts_with(&format!("{}: run_id", dialect.name())),
-                "{message}"
+                script.contains("over the columns the graph reads"),
+                "{dialect}"
             );
+            assert!(!run.contains("COLUMNS(*)"), "{dialect}: {run}");
         }
     }
 }

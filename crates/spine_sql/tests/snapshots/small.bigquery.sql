@@ -907,3 +907,246 @@ LEFT JOIN (SELECT h.stage, h.comp, STRING_AGG(h.dinmo_id, '|' ORDER BY h.dinmo_i
   GROUP BY h.stage, h.comp) AS h ON h.stage = st.conflict_stage AND h.comp = st.conflict_comp
 WHERE st.frozen;
 
+-- Step 9 (golden records), order values: trimmed; all ASCII digits are Unix seconds; otherwise
+-- YYYY-MM-DD or YYYY-MM-DD(T|t|space)HH:MM[:SS[(.|,)fraction]] with Z, +HH, +HHMM or +HH:MM (no zone is
+-- UTC). An absent, empty or unparsable value has NULL seconds and sorts as the oldest.
+CREATE OR REPLACE TABLE `crm_data`.`spine_work_order` AS
+SELECT rec,
+  CASE WHEN unix THEN CAST(CASE WHEN unix THEN t END AS INT64)
+    WHEN valid THEN (DIV(yy, 400) * 146097 + (yy - DIV(yy, 400) * 400) * 365 + DIV((yy - DIV(yy, 400) * 400), 4) - DIV((yy - DIV(yy, 400) * 400), 100) + DIV(153 * (CASE WHEN mo > 2 THEN mo - 3 ELSE mo + 9 END) + 2, 5) + dd - 1 - 719468 - 146097) * 86400 + COALESCE(hh, 0) * 3600 + COALESCE(mi, 0) * 60 + COALESCE(ss, 0)
+      - (CASE WHEN zone_sign = '-' THEN -1 ELSE 1 END) * (COALESCE(oh, 0) * 3600 + COALESCE(om, 0) * 60) END AS seconds,
+  CASE WHEN unix THEN 0
+    WHEN valid THEN CAST(SUBSTR(RPAD(fraction, 9, '0'), 1, 9) AS INT64) END AS nanos
+FROM (
+  SELECT *, y + CASE WHEN mo > 2 THEN 400 ELSE 399 END AS yy,
+    stamp AND mo BETWEEN 1 AND 12 AND dd BETWEEN 1 AND CASE WHEN mo = 2 THEN CASE WHEN (y - DIV(y, 4) * 4 = 0 AND (y - DIV(y, 100) * 100 <> 0 OR y - DIV(y, 400) * 400 = 0)) THEN 29 ELSE 28 END WHEN mo IN (4, 6, 9, 11) THEN 30 ELSE 31 END
+      AND COALESCE(hh, 0) <= 23 AND COALESCE(mi, 0) <= 59 AND COALESCE(ss, 0) <= 59
+      AND COALESCE(oh, 0) <= 23 AND COALESCE(om, 0) <= 59 AS valid
+  FROM (
+    SELECT rec, t, unix, stamp, CAST(CASE WHEN stamp AND SUBSTR(t, 1, 4) <> '' THEN SUBSTR(t, 1, 4) END AS INT64) AS y, CAST(CASE WHEN stamp AND SUBSTR(t, 6, 2) <> '' THEN SUBSTR(t, 6, 2) END AS INT64) AS mo, CAST(CASE WHEN stamp AND SUBSTR(t, 9, 2) <> '' THEN SUBSTR(t, 9, 2) END AS INT64) AS dd, CAST(CASE WHEN stamp AND CASE WHEN LENGTH(t) > 10 THEN SUBSTR(t, 12, 2) ELSE '' END <> '' THEN CASE WHEN LENGTH(t) > 10 THEN SUBSTR(t, 12, 2) ELSE '' END END AS INT64) AS hh, CAST(CASE WHEN stamp AND CASE WHEN LENGTH(t) > 10 THEN SUBSTR(t, 15, 2) ELSE '' END <> '' THEN CASE WHEN LENGTH(t) > 10 THEN SUBSTR(t, 15, 2) ELSE '' END END AS INT64) AS mi, CAST(CASE WHEN stamp AND CASE WHEN SUBSTR(t, 17, 1) = ':' THEN SUBSTR(t, 18, 2) ELSE '' END <> '' THEN CASE WHEN SUBSTR(t, 17, 1) = ':' THEN SUBSTR(t, 18, 2) ELSE '' END END AS INT64) AS ss,
+      COALESCE(REGEXP_EXTRACT(t, '^[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[Tt ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:[.,]([0-9]+))?)?(?:[Zz]|[+-][0-9]{2}(?::?[0-9]{2})?)?)?$'), '') AS fraction, COALESCE(REGEXP_EXTRACT(t, '^[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[Tt ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]+)?)?(?:[Zz]|([+-])[0-9]{2}(?::?[0-9]{2})?)?)?$'), '') AS zone_sign, CAST(CASE WHEN stamp AND COALESCE(REGEXP_EXTRACT(t, '^[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[Tt ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]+)?)?(?:[Zz]|[+-]([0-9]{2})(?::?[0-9]{2})?)?)?$'), '') <> '' THEN COALESCE(REGEXP_EXTRACT(t, '^[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[Tt ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]+)?)?(?:[Zz]|[+-]([0-9]{2})(?::?[0-9]{2})?)?)?$'), '') END AS INT64) AS oh, CAST(CASE WHEN stamp AND COALESCE(REGEXP_EXTRACT(t, '^[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[Tt ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]+)?)?(?:[Zz]|[+-][0-9]{2}(?::?([0-9]{2}))?)?)?$'), '') <> '' THEN COALESCE(REGEXP_EXTRACT(t, '^[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[Tt ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]+)?)?(?:[Zz]|[+-][0-9]{2}(?::?([0-9]{2}))?)?)?$'), '') END AS INT64) AS om
+    FROM (
+      SELECT rec, t,
+        REGEXP_CONTAINS(t, '^(?:[0-9]+)$') AND (LENGTH(REGEXP_REPLACE(t, '^0+', '')) < 19
+          OR (LENGTH(REGEXP_REPLACE(t, '^0+', '')) = 19 AND REGEXP_REPLACE(t, '^0+', '') <= '9223372036854775807')) AS unix,
+        REGEXP_CONTAINS(t, '^(?:[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[Tt ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]+)?)?(?:[Zz]|[+-][0-9]{2}(?::?[0-9]{2})?)?)?)$') AS stamp
+      FROM (SELECT rec, REGEXP_REPLACE(order_raw, '^[\\t\\n\\x{0B}\\f\\r \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}]+|[\\t\\n\\x{0B}\\f\\r \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}]+$', '') AS t FROM `crm_data`.`spine_work_record`) AS trimmed
+    ) AS shaped
+  ) AS parts
+) AS checked;
+
+-- The candidates of each golden field: its non-empty raw cells (empty and whitespace-only cells are
+-- null), or the used standardized values of its identifier, over the records of each emitted profile.
+CREATE OR REPLACE TABLE `crm_data`.`spine_work_candidate` AS
+SELECT m.profile, 0 AS field_index, u.rec, u.value
+FROM `crm_data`.`spine_work_used` AS u JOIN `crm_data`.`spine_work_member` AS m ON m.rec = u.rec WHERE u.identifier_index = 0
+UNION ALL
+SELECT m.profile, 1 AS field_index, c.rec, c.value
+FROM (SELECT DISTINCT rec, value FROM `crm_data`.`spine_work_cell` WHERE field = 'first_name') AS c
+JOIN `crm_data`.`spine_work_member` AS m ON m.rec = c.rec WHERE REGEXP_REPLACE(c.value, '^[\\t\\n\\x{0B}\\f\\r \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}]+|[\\t\\n\\x{0B}\\f\\r \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}]+$', '') <> '';
+
+-- The winner of each golden field: the strategy's own rule, then the latest order value, then anchor
+-- order (model priority, model name, key), then the value itself (by code points).
+-- Golden fields: email (most_frequent), first_name (last_non_null).
+CREATE OR REPLACE TABLE `crm_data`.`spine_work_golden` AS
+SELECT profile, field_index, value, rec FROM (SELECT profile, field_index, rec, value, ROW_NUMBER() OVER (PARTITION BY profile ORDER BY frequency DESC, seconds DESC NULLS LAST, nanos DESC NULLS LAST, rec, value) AS place
+  FROM (SELECT c.profile, c.field_index, c.rec, c.value, o.seconds, o.nanos, COUNT(*) OVER (PARTITION BY c.profile, c.value) AS frequency
+    FROM `crm_data`.`spine_work_candidate` AS c JOIN `crm_data`.`spine_work_order` AS o ON o.rec = c.rec JOIN `crm_data`.`spine_work_record` AS r ON r.rec = c.rec
+    WHERE c.field_index = 0) AS c) AS w WHERE place = 1
+UNION ALL
+SELECT profile, field_index, value, rec FROM (SELECT profile, field_index, rec, value, ROW_NUMBER() OVER (PARTITION BY profile ORDER BY seconds DESC NULLS LAST, nanos DESC NULLS LAST, rec, value) AS place
+  FROM (SELECT c.profile, c.field_index, c.rec, c.value, o.seconds, o.nanos
+    FROM `crm_data`.`spine_work_candidate` AS c JOIN `crm_data`.`spine_work_order` AS o ON o.rec = c.rec JOIN `crm_data`.`spine_work_record` AS r ON r.rec = c.rec
+    WHERE c.field_index = 1) AS c) AS w WHERE place = 1;
+
+-- first_seen_at and last_seen_at: the raw order values of the profile's earliest and latest record whose
+-- order value parses (ties to the record first in anchor order), empty when none does.
+CREATE OR REPLACE TABLE `crm_data`.`spine_work_seen` AS
+SELECT profile,
+  COALESCE(MAX(CASE WHEN first_place = 1 AND seconds IS NOT NULL THEN order_raw END), '') AS first_seen_at,
+  COALESCE(MAX(CASE WHEN last_place = 1 AND seconds IS NOT NULL THEN order_raw END), '') AS last_seen_at
+FROM (SELECT held.*,
+    ROW_NUMBER() OVER (PARTITION BY profile ORDER BY seconds NULLS LAST, nanos NULLS LAST, rec) AS first_place,
+    ROW_NUMBER() OVER (PARTITION BY profile ORDER BY seconds DESC NULLS LAST, nanos DESC NULLS LAST, rec) AS last_place
+  FROM (SELECT m.profile, m.rec, r.order_raw, o.seconds, o.nanos
+    FROM `crm_data`.`spine_work_member` AS m JOIN `crm_data`.`spine_work_record` AS r ON r.rec = m.rec JOIN `crm_data`.`spine_work_order` AS o ON o.rec = m.rec) AS held
+) AS placed
+GROUP BY profile;
+
+-- identity_golden: one row per emitted profile, each golden field in graph order, the anchor record as
+-- representative, the number of records and of distinct models, first and last seen order values.
+CREATE OR REPLACE TABLE `crm_data`.`identity_golden` AS
+SELECT p.dinmo_id AS `dinmo_id`, COALESCE(g.v0, '') AS `email`, COALESCE(g.v1, '') AS `first_name`,
+  r.model AS representative_model, r.key AS representative_key,
+  p.record_count, mc.model_count, sn.first_seen_at, sn.last_seen_at
+FROM `crm_data`.`spine_work_profile` AS p JOIN `crm_data`.`spine_work_record` AS r ON r.rec = p.profile
+JOIN (SELECT m.profile, COUNT(DISTINCT x.model_index) AS model_count
+  FROM `crm_data`.`spine_work_member` AS m JOIN `crm_data`.`spine_work_record` AS x ON x.rec = m.rec GROUP BY m.profile) AS mc ON mc.profile = p.profile
+JOIN `crm_data`.`spine_work_seen` AS sn ON sn.profile = p.profile
+LEFT JOIN (SELECT profile, MAX(CASE WHEN field_index = 0 THEN value END) AS v0, MAX(CASE WHEN field_index = 1 THEN value END) AS v1 FROM `crm_data`.`spine_work_golden` GROUP BY profile) AS g ON g.profile = p.profile;
+
+-- identity_golden_lineage: every golden field of every profile with its value and the record it came
+-- from (empty value, model and key when no record has one), and the strategy.
+CREATE OR REPLACE TABLE `crm_data`.`identity_golden_lineage` AS
+SELECT p.dinmo_id AS `dinmo_id`, f.field, COALESCE(g.value, '') AS value, COALESCE(r.model, '') AS model,
+  COALESCE(r.key, '') AS key, f.strategy
+FROM `crm_data`.`spine_work_profile` AS p CROSS JOIN (SELECT 0 AS field_index, 'email' AS field, 'most_frequent' AS strategy UNION ALL SELECT 1 AS field_index, 'first_name' AS field, 'last_non_null' AS strategy) AS f
+LEFT JOIN `crm_data`.`spine_work_golden` AS g ON g.profile = p.profile AND g.field_index = f.field_index
+LEFT JOIN `crm_data`.`spine_work_record` AS r ON r.rec = g.rec;
+
+-- identity_matched_ids: every used value of every profile with the number of its records holding it,
+-- their distinct model names sorted and joined with |, and the first and last seen order values over them.
+CREATE OR REPLACE TABLE `crm_data`.`identity_matched_ids` AS
+SELECT p.dinmo_id AS `dinmo_id`, i.name AS identifier, h.value, h.record_count, ms.models,
+  h.first_seen_at, h.last_seen_at
+FROM (
+  SELECT profile, identifier_index, value, COUNT(*) AS record_count,
+    COALESCE(MAX(CASE WHEN first_place = 1 AND seconds IS NOT NULL THEN order_raw END), '') AS first_seen_at,
+    COALESCE(MAX(CASE WHEN last_place = 1 AND seconds IS NOT NULL THEN order_raw END), '') AS last_seen_at
+  FROM (SELECT held.*,
+    ROW_NUMBER() OVER (PARTITION BY profile, identifier_index, value ORDER BY seconds NULLS LAST, nanos NULLS LAST, rec) AS first_place,
+    ROW_NUMBER() OVER (PARTITION BY profile, identifier_index, value ORDER BY seconds DESC NULLS LAST, nanos DESC NULLS LAST, rec) AS last_place
+    FROM (SELECT m.profile, u.identifier_index, u.value, u.rec, r.model, r.order_raw, o.seconds, o.nanos
+    FROM `crm_data`.`spine_work_used` AS u JOIN `crm_data`.`spine_work_member` AS m ON m.rec = u.rec JOIN `crm_data`.`spine_work_record` AS r ON r.rec = u.rec
+    JOIN `crm_data`.`spine_work_order` AS o ON o.rec = u.rec) AS held) AS placed
+  GROUP BY profile, identifier_index, value
+) AS h
+JOIN (
+  SELECT profile, identifier_index, value, STRING_AGG(model, '|' ORDER BY model) AS models
+  FROM (SELECT DISTINCT profile, identifier_index, value, model FROM (SELECT m.profile, u.identifier_index, u.value, u.rec, r.model, r.order_raw, o.seconds, o.nanos
+    FROM `crm_data`.`spine_work_used` AS u JOIN `crm_data`.`spine_work_member` AS m ON m.rec = u.rec JOIN `crm_data`.`spine_work_record` AS r ON r.rec = u.rec
+    JOIN `crm_data`.`spine_work_order` AS o ON o.rec = u.rec) AS held) AS dm
+  GROUP BY profile, identifier_index, value
+) AS ms ON ms.profile = h.profile AND ms.identifier_index = h.identifier_index AND ms.value = h.value
+JOIN `crm_data`.`spine_work_profile` AS p ON p.profile = h.profile
+JOIN (SELECT 0 AS identifier_index, 'email' AS name UNION ALL SELECT 1 AS identifier_index, 'customer_id' AS name UNION ALL SELECT 2 AS identifier_index, 'last_name' AS name) AS i ON i.identifier_index = h.identifier_index;
+
+-- Every record's status for the report: its emitted status, conflict for a frozen record that was not
+-- emitted (on_conflict: exclude), missing for a record with no used value.
+CREATE OR REPLACE TABLE `crm_data`.`spine_work_status` AS
+SELECT r.rec, r.model_index,
+  COALESCE(m.status, CASE WHEN st.frozen THEN 'conflict' END, 'missing') AS status
+FROM `crm_data`.`spine_work_record` AS r LEFT JOIN `crm_data`.`spine_work_member` AS m ON m.rec = r.rec LEFT JOIN `crm_data`.`spine_work_state` AS st ON st.rec = r.rec;
+
+-- Records whose order value is not empty after trimming and is neither a date or timestamp the engine
+-- reads nor Unix seconds (identity_model_metrics.unparsable_order_values).
+CREATE OR REPLACE TABLE `crm_data`.`spine_work_unparsable` AS
+SELECT rec, model_index FROM (SELECT rec, model_index, REGEXP_REPLACE(order_raw, '^[\\t\\n\\x{0B}\\f\\r \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}]+|[\\t\\n\\x{0B}\\f\\r \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}]+$', '') AS t FROM `crm_data`.`spine_work_record`) AS o
+WHERE t <> '' AND NOT (CASE
+    WHEN REGEXP_CONTAINS(t, '^(?:[0-9]+)$') THEN (LENGTH(LTRIM(t, '0')) < 19 OR (LENGTH(LTRIM(t, '0')) = 19 AND LTRIM(t, '0') <= '9223372036854775807'))
+    WHEN REGEXP_CONTAINS(t, '^(?:[0-9]{4}-[0-9]{2}-[0-9]{2}([Tt ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.,][0-9]+)?)?([Zz]|[+-][0-9]{2}(:?[0-9]{2})?)?)?)$') THEN CASE WHEN CAST(SUBSTR(t, 6, 2) AS INT64) BETWEEN 1 AND 12 AND CAST(SUBSTR(t, 9, 2) AS INT64) BETWEEN 1 AND CASE WHEN CAST(SUBSTR(t, 6, 2) AS INT64) = 2 AND (MOD(CAST(SUBSTR(t, 1, 4) AS INT64), 4) = 0 AND MOD(CAST(SUBSTR(t, 1, 4) AS INT64), 100) <> 0 OR MOD(CAST(SUBSTR(t, 1, 4) AS INT64), 400) = 0) THEN 29 WHEN CAST(SUBSTR(t, 6, 2) AS INT64) = 2 THEN 28
+      WHEN CAST(SUBSTR(t, 6, 2) AS INT64) IN (4, 6, 9, 11) THEN 30 ELSE 31 END
+      THEN CASE WHEN LENGTH(t) = 10 THEN TRUE ELSE CAST(SUBSTR(t, 12, 2) AS INT64) <= 23 AND CAST(SUBSTR(t, 15, 2) AS INT64) <= 59
+      AND CASE WHEN SUBSTR(t, 17, 1) = ':' THEN CAST(SUBSTR(t, 18, 2) AS INT64) <= 59 ELSE TRUE END
+      AND COALESCE(CAST(NULLIF(COALESCE(REGEXP_EXTRACT(t, '[+-]([0-9]{2}):?[0-9]{0,2}$'), ''), '') AS INT64), 0) <= 23
+      AND COALESCE(CAST(NULLIF(COALESCE(REGEXP_EXTRACT(t, '[+-][0-9]{2}:?([0-9]{2})$'), ''), '') AS INT64), 0) <= 59 END ELSE FALSE END
+    ELSE FALSE END);
+
+-- The run ID: the MD5 of the canonical identity graph and, model by model in name order, the sorted MD5s
+-- of its rows over the columns the graph reads (this dialect cannot list a table's columns in SQL).
+CREATE OR REPLACE TABLE `crm_data`.`spine_work_run` AS
+SELECT TO_HEX(MD5('{"fuzzy":{"algorithm":"levenshtein","medium":0.9,"strong":0.95},"golden":{"fields":[{"name":"email","strategy":"most_frequent"},{"name":"first_name","strategy":"last_non_null"}]},"guardrails":{"max_block_size":100,"max_profile_size":50,"on_conflict":"exclude"},"id_column":"dinmo_id","identifiers":[{"blocked_values":["test@test.com"],"kind":"email","max_records_per_value":20,"name":"email","standardize":["email"]},{"blocked_patterns":["0+"],"conflict_limit":1,"kind":"customer_id","name":"customer_id","standardize":["trim","uppercase"]},{"kind":"name","name":"last_name","standardize":["trim","lowercase"]}],"models":[{"fields":{"first_name":"fname"},"identifiers":{"customer_id":"cust","email":["email","email_2"],"last_name":"lname"},"name":"crm","order_by":"updated_at","primary_key":"contact_id","priority":1},{"fields":{"first_name":"given"},"identifiers":{"email":"mail","last_name":"surname"},"name":"shop","order_by":"updated","primary_key":"id","priority":2}],"name":"small","rules":[{"criteria":[{"identifiers":["customer_id"],"match":"exact"}],"name":"same_customer"},{"criteria":[{"identifiers":["email"],"match":"exact"},{"identifiers":["last_name"],"match":"fuzzy","threshold":0.9}],"name":"email_and_name"}],"version":1}'
+  || '' || (SELECT COALESCE(TO_HEX(MD5(STRING_AGG(h, '' ORDER BY h))), '') FROM (SELECT TO_HEX(MD5(COALESCE(CAST(m.`contact_id` AS STRING), '') || '' || COALESCE(CAST(m.`cust` AS STRING), '') || '' || COALESCE(CAST(m.`email` AS STRING), '') || '' || COALESCE(CAST(m.`email_2` AS STRING), '') || '' || COALESCE(CAST(m.`fname` AS STRING), '') || '' || COALESCE(CAST(m.`lname` AS STRING), '') || '' || COALESCE(CAST(m.`updated_at` AS STRING), ''))) AS h FROM `crm_data`.`crm` AS m) AS row_hashes)
+  || '' || (SELECT COALESCE(TO_HEX(MD5(STRING_AGG(h, '' ORDER BY h))), '') FROM (SELECT TO_HEX(MD5(COALESCE(CAST(m.`given` AS STRING), '') || '' || COALESCE(CAST(m.`id` AS STRING), '') || '' || COALESCE(CAST(m.`mail` AS STRING), '') || '' || COALESCE(CAST(m.`surname` AS STRING), '') || '' || COALESCE(CAST(m.`updated` AS STRING), ''))) AS h FROM `crm_data`.`shop` AS m) AS row_hashes))) AS run_id;
+
+-- identity_golden_report: the run's key numbers; missing counts records with no used value and rows
+-- with a bad key, so matched + unique + conflict + missing = total_records.
+CREATE OR REPLACE TABLE `crm_data`.`identity_golden_report` AS
+SELECT run.run_id, c.total_records, c.matched, c.uniq AS `unique`, c.conflict, c.missing,
+  CASE WHEN CAST(c.total_records AS INT64) = 0 THEN '0.0000' ELSE CAST(DIV(DIV(CAST(c.matched + c.uniq AS INT64) * 20000 + CAST(c.total_records AS INT64), 2 * CAST(c.total_records AS INT64)), 10000) AS STRING) || '.' || LPAD(CAST(MOD(DIV(CAST(c.matched + c.uniq AS INT64) * 20000 + CAST(c.total_records AS INT64), 2 * CAST(c.total_records AS INT64)), 10000) AS STRING), 4, '0') END AS resolution_rate, c.golden_records,
+  CASE WHEN CAST(c.golden_records AS INT64) = 0 THEN '0.0000' ELSE CAST(DIV(DIV(CAST(c.emitted_records AS INT64) * 20000 + CAST(c.golden_records AS INT64), 2 * CAST(c.golden_records AS INT64)), 10000) AS STRING) || '.' || LPAD(CAST(MOD(DIV(CAST(c.emitted_records AS INT64) * 20000 + CAST(c.golden_records AS INT64), 2 * CAST(c.golden_records AS INT64)), 10000) AS STRING), 4, '0') END AS consolidation
+FROM (SELECT (SELECT COUNT(*) FROM `crm_data`.`spine_work_row`) AS total_records, (SELECT COUNT(*) FROM `crm_data`.`spine_work_status` WHERE status = 'matched') AS matched, (SELECT COUNT(*) FROM `crm_data`.`spine_work_status` WHERE status = 'unique') AS uniq, (SELECT COUNT(*) FROM `crm_data`.`spine_work_status` WHERE status = 'conflict') AS conflict,
+    (SELECT COUNT(*) FROM `crm_data`.`spine_work_status` WHERE status = 'missing') + (SELECT COUNT(*) FROM `crm_data`.`spine_work_bad`) AS missing, (SELECT COUNT(*) FROM `crm_data`.`spine_work_profile`) AS golden_records,
+    (SELECT COUNT(*) FROM `crm_data`.`spine_work_member`) AS emitted_records) AS c
+CROSS JOIN `crm_data`.`spine_work_run` AS run;
+
+-- identity_cluster_sizes: emitted profiles per number of records.
+CREATE OR REPLACE TABLE `crm_data`.`identity_cluster_sizes` AS
+SELECT record_count AS `size`, COUNT(*) AS profiles, record_count * COUNT(*) AS records
+FROM `crm_data`.`spine_work_profile` GROUP BY record_count;
+
+-- identity_model_metrics: one row per model; unresolved counts the model's rows in
+-- identity_unresolved_records, golden_values the golden values its records won.
+CREATE OR REPLACE TABLE `crm_data`.`identity_model_metrics` AS
+WITH models AS (SELECT CAST(0 AS INT64) AS idx, 'shop' AS name UNION ALL SELECT CAST(1 AS INT64) AS idx, 'crm' AS name),
+counts AS (
+  SELECT mo.idx, mo.name AS model,
+    (SELECT COUNT(*) FROM `crm_data`.`spine_work_row` AS w WHERE w.model_index = mo.idx) AS records,
+    (SELECT COUNT(*) FROM `crm_data`.`spine_work_status` AS t WHERE t.model_index = mo.idx AND t.status = 'matched') AS matched,
+    (SELECT COUNT(*) FROM `crm_data`.`spine_work_status` AS t WHERE t.model_index = mo.idx AND t.status = 'unique') AS uniq,
+    (SELECT COUNT(*) FROM `crm_data`.`spine_work_status` AS t WHERE t.model_index = mo.idx AND t.status = 'conflict') AS conflict,
+    (SELECT COUNT(*) FROM `crm_data`.`spine_work_status` AS t WHERE t.model_index = mo.idx AND t.status = 'missing') AS missing_identifiers,
+    (SELECT COUNT(*) FROM `crm_data`.`spine_work_bad` AS b WHERE b.model = mo.name AND b.reason = 'missing_key') AS missing_key,
+    (SELECT COUNT(*) FROM `crm_data`.`spine_work_bad` AS b WHERE b.model = mo.name AND b.reason = 'duplicate_key') AS duplicate_key,
+    (SELECT COUNT(*) FROM `crm_data`.`identity_golden_lineage` AS l WHERE l.model = mo.name) AS golden_values,
+    (SELECT COUNT(*) FROM `crm_data`.`spine_work_unparsable` AS u WHERE u.model_index = mo.idx) AS unparsable_order_values
+  FROM models AS mo
+)
+SELECT c.model, c.records, c.matched, c.uniq AS `unique`, c.conflict, c.missing_identifiers, c.missing_key,
+  c.duplicate_key, c.missing_identifiers + c.missing_key + c.duplicate_key + c.conflict AS unresolved,
+  CASE WHEN CAST(c.records AS INT64) = 0 THEN '0.0000' ELSE CAST(DIV(DIV(CAST(c.matched + c.uniq AS INT64) * 20000 + CAST(c.records AS INT64), 2 * CAST(c.records AS INT64)), 10000) AS STRING) || '.' || LPAD(CAST(MOD(DIV(CAST(c.matched + c.uniq AS INT64) * 20000 + CAST(c.records AS INT64), 2 * CAST(c.records AS INT64)), 10000) AS STRING), 4, '0') END AS resolution_rate, c.golden_values,
+  CASE WHEN CAST(n.golden_values AS INT64) = 0 THEN '0.0000' ELSE CAST(DIV(DIV(CAST(c.golden_values AS INT64) * 20000 + CAST(n.golden_values AS INT64), 2 * CAST(n.golden_values AS INT64)), 10000) AS STRING) || '.' || LPAD(CAST(MOD(DIV(CAST(c.golden_values AS INT64) * 20000 + CAST(n.golden_values AS INT64), 2 * CAST(n.golden_values AS INT64)), 10000) AS STRING), 4, '0') END AS golden_share, c.unparsable_order_values
+FROM counts AS c CROSS JOIN (SELECT SUM(golden_values) AS golden_values FROM counts) AS n;
+
+-- identity_rule_metrics: one row per stage, with its rates.
+CREATE OR REPLACE TABLE `crm_data`.`identity_rule_metrics` AS
+SELECT g.stage, CASE g.stage WHEN 1 THEN 'same_customer' WHEN 2 THEN 'email_and_name' END AS `rule`,
+  g.applicable_records, CASE WHEN CAST(t.total_records AS INT64) = 0 THEN '0.0000' ELSE CAST(DIV(DIV(CAST(g.applicable_records AS INT64) * 20000 + CAST(t.total_records AS INT64), 2 * CAST(t.total_records AS INT64)), 10000) AS STRING) || '.' || LPAD(CAST(MOD(DIV(CAST(g.applicable_records AS INT64) * 20000 + CAST(t.total_records AS INT64), 2 * CAST(t.total_records AS INT64)), 10000) AS STRING), 4, '0') END AS applicable_rate,
+  g.candidate_pairs, g.accepted_pairs, g.pair_conflicts, g.merge_refused_pairs, g.linked_records,
+  CASE WHEN CAST(g.applicable_records AS INT64) = 0 THEN '0.0000' ELSE CAST(DIV(DIV(CAST(g.linked_records AS INT64) * 20000 + CAST(g.applicable_records AS INT64), 2 * CAST(g.applicable_records AS INT64)), 10000) AS STRING) || '.' || LPAD(CAST(MOD(DIV(CAST(g.linked_records AS INT64) * 20000 + CAST(g.applicable_records AS INT64), 2 * CAST(g.applicable_records AS INT64)), 10000) AS STRING), 4, '0') END AS valid_match_rate,
+  CASE WHEN CAST(g.candidate_pairs AS INT64) = 0 THEN '0.0000' ELSE CAST(DIV(DIV(CAST(g.pair_conflicts + g.merge_refused_pairs AS INT64) * 20000 + CAST(g.candidate_pairs AS INT64), 2 * CAST(g.candidate_pairs AS INT64)), 10000) AS STRING) || '.' || LPAD(CAST(MOD(DIV(CAST(g.pair_conflicts + g.merge_refused_pairs AS INT64) * 20000 + CAST(g.candidate_pairs AS INT64), 2 * CAST(g.candidate_pairs AS INT64)), 10000) AS STRING), 4, '0') END AS conflict_rate,
+  g.skipped_blocks, g.merges, g.profiles_created, g.profiles_grown, g.merges_refused, g.conflict_records,
+  g.profiles_after
+FROM `crm_data`.`spine_work_stage` AS g CROSS JOIN (SELECT (SELECT COUNT(*) FROM `crm_data`.`spine_work_row`) AS total_records) AS t;
+
+-- identity_identifier_metrics: one row per identifier; top_shared_values lists up to five values held
+-- by two or more records, most shared first, then by value.
+CREATE OR REPLACE TABLE `crm_data`.`identity_identifier_metrics` AS
+WITH identifiers AS (SELECT CAST(0 AS INT64) AS idx, 'email' AS name UNION ALL SELECT CAST(1 AS INT64) AS idx, 'customer_id' AS name UNION ALL SELECT CAST(2 AS INT64) AS idx, 'last_name' AS name),
+refused AS (
+  SELECT identifier_index FROM (
+    SELECT stage, a, b, identifier_index, COUNT(DISTINCT value) AS held FROM (
+      SELECT p.stage, p.a, p.b, u.identifier_index, u.value FROM `crm_data`.`spine_work_pair` AS p JOIN `crm_data`.`spine_work_used` AS u ON u.rec = p.a
+      WHERE p.decision = 'pair_conflict' AND u.identifier_index IN (1)
+      UNION ALL
+      SELECT p.stage, p.a, p.b, u.identifier_index, u.value FROM `crm_data`.`spine_work_pair` AS p JOIN `crm_data`.`spine_work_used` AS u ON u.rec = p.b
+      WHERE p.decision = 'pair_conflict' AND u.identifier_index IN (1)) AS v
+    GROUP BY stage, a, b, identifier_index) AS h
+  WHERE held > CASE identifier_index WHEN 1 THEN 1 END
+  UNION ALL
+  SELECT k.sort2 AS identifier_index
+  FROM `crm_data`.`spine_work_pair` AS p JOIN `crm_data`.`spine_work_state_0` AS st ON st.rec = p.a JOIN `crm_data`.`spine_work_comp_1` AS c ON c.node = st.profile
+  JOIN `crm_data`.`spine_work_broken_1` AS k ON k.comp = c.comp AND k.kind = 'identifier'
+  WHERE p.stage = 1 AND p.decision = 'merge_refused'
+  UNION ALL
+  SELECT k.sort2 AS identifier_index
+  FROM `crm_data`.`spine_work_pair` AS p JOIN `crm_data`.`spine_work_state_1` AS st ON st.rec = p.a JOIN `crm_data`.`spine_work_comp_2` AS c ON c.node = st.profile
+  JOIN `crm_data`.`spine_work_broken_2` AS k ON k.comp = c.comp AND k.kind = 'identifier'
+  WHERE p.stage = 2 AND p.decision = 'merge_refused'
+),
+totals AS (SELECT (SELECT COUNT(*) FROM `crm_data`.`spine_work_row`) AS total_records, (SELECT COUNT(*) FROM `crm_data`.`spine_work_profile`) AS golden_records, (SELECT COUNT(*) FROM `crm_data`.`spine_work_pair`) AS candidate_pairs),
+counts AS (
+  SELECT i.idx, i.name AS identifier,
+    (SELECT COUNT(DISTINCT u.rec) FROM `crm_data`.`spine_work_used` AS u WHERE u.identifier_index = i.idx) AS records_with_value,
+    CASE i.idx WHEN 0 THEN 'email' END AS golden_field,
+    (SELECT COUNT(*) FROM `crm_data`.`identity_golden_lineage` AS l WHERE l.field = CASE i.idx WHEN 0 THEN 'email' END AND l.model <> '') AS golden_values,
+    (SELECT COUNT(*) FROM `crm_data`.`spine_work_obs` AS o WHERE o.identifier_index = i.idx AND o.status = 'used') AS used, (SELECT COUNT(*) FROM `crm_data`.`spine_work_obs` AS o WHERE o.identifier_index = i.idx AND o.status = 'empty') AS empty, (SELECT COUNT(*) FROM `crm_data`.`spine_work_obs` AS o WHERE o.identifier_index = i.idx AND o.status = 'invalid') AS invalid, (SELECT COUNT(*) FROM `crm_data`.`spine_work_obs` AS o WHERE o.identifier_index = i.idx AND o.status = 'blocked') AS blocked,
+    (SELECT COUNT(DISTINCT o.standardized_value) FROM `crm_data`.`spine_work_obs` AS o WHERE o.identifier_index = i.idx
+      AND o.identifier_index IN (0) AND o.status = 'blocked' AND STRPOS(o.detail, 'held by ') = 1) AS quarantined_values,
+    (SELECT COUNT(DISTINCT u.value) FROM `crm_data`.`spine_work_used` AS u WHERE u.identifier_index = i.idx) AS distinct_values,
+    (SELECT COUNT(*) FROM refused AS f WHERE f.identifier_index = i.idx) AS conflict_pairs
+  FROM identifiers AS i
+)
+SELECT c.identifier, c.records_with_value, CASE WHEN CAST(n.total_records AS INT64) = 0 THEN '0.0000' ELSE CAST(DIV(DIV(CAST(c.records_with_value AS INT64) * 20000 + CAST(n.total_records AS INT64), 2 * CAST(n.total_records AS INT64)), 10000) AS STRING) || '.' || LPAD(CAST(MOD(DIV(CAST(c.records_with_value AS INT64) * 20000 + CAST(n.total_records AS INT64), 2 * CAST(n.total_records AS INT64)), 10000) AS STRING), 4, '0') END AS completeness,
+  CASE WHEN c.golden_field IS NULL THEN '' ELSE CASE WHEN CAST(n.golden_records AS INT64) = 0 THEN '0.0000' ELSE CAST(DIV(DIV(CAST(c.golden_values AS INT64) * 20000 + CAST(n.golden_records AS INT64), 2 * CAST(n.golden_records AS INT64)), 10000) AS STRING) || '.' || LPAD(CAST(MOD(DIV(CAST(c.golden_values AS INT64) * 20000 + CAST(n.golden_records AS INT64), 2 * CAST(n.golden_records AS INT64)), 10000) AS STRING), 4, '0') END END AS golden_completeness,
+  c.used, c.empty, c.invalid, c.blocked, c.quarantined_values, c.distinct_values,
+  COALESCE(t.top_shared_values, '') AS top_shared_values, c.conflict_pairs,
+  CASE WHEN CAST(n.candidate_pairs AS INT64) = 0 THEN '0.0000' ELSE CAST(DIV(DIV(CAST(c.conflict_pairs AS INT64) * 20000 + CAST(n.candidate_pairs AS INT64), 2 * CAST(n.candidate_pairs AS INT64)), 10000) AS STRING) || '.' || LPAD(CAST(MOD(DIV(CAST(c.conflict_pairs AS INT64) * 20000 + CAST(n.candidate_pairs AS INT64), 2 * CAST(n.candidate_pairs AS INT64)), 10000) AS STRING), 4, '0') END AS conflict_rate
+FROM counts AS c CROSS JOIN totals AS n LEFT JOIN (SELECT identifier_index, STRING_AGG(v.value || ' (' || CAST(v.holders AS STRING) || ')', '|' ORDER BY place) AS top_shared_values
+  FROM (SELECT identifier_index, value, holders,
+      ROW_NUMBER() OVER (PARTITION BY identifier_index ORDER BY holders DESC, value) AS place
+    FROM (SELECT identifier_index, value, COUNT(*) AS holders FROM `crm_data`.`spine_work_used` GROUP BY identifier_index, value) AS c
+    WHERE holders > 1) AS v
+  WHERE place <= 5
+  GROUP BY identifier_index) AS t ON t.identifier_index = c.idx;
+
