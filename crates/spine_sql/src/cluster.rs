@@ -539,12 +539,24 @@ fn merge_block(compiler: &mut Compiler<'_>, stage: usize, rule: &Rule) -> Result
     compiler.script.create(
         &format!("spine_work_part_{stage}"),
         &format!(
-            "SELECT c.node AS profile, c.comp,\n  \
-             EXISTS (SELECT 1 FROM {broken} AS b JOIN {previous} AS st ON st.profile = c.node\n    \
-             WHERE b.comp = c.comp AND (\n      \
-             (b.kind = 'identifier' AND EXISTS (SELECT 1 FROM {used} AS u WHERE u.rec = st.rec AND u.identifier_index = b.sort2))\n      \
-             OR (b.kind = 'model' AND EXISTS (SELECT 1 FROM {record} AS r WHERE r.rec = st.rec AND r.model = b.name)))) AS holds\n\
-             FROM {comp} AS c JOIN {check} AS k ON k.comp = c.comp WHERE k.refused AND k.value_limits > 0"
+            "WITH refused AS (\n  \
+             SELECT c.node AS profile, c.comp FROM {comp} AS c JOIN {check} AS k ON k.comp = c.comp\n  \
+             WHERE k.refused AND k.value_limits > 0\n\
+             ),\n\
+             holding AS (\n  \
+             SELECT DISTINCT p.profile, p.comp FROM refused AS p\n  \
+             JOIN {previous} AS st ON st.profile = p.profile\n  \
+             JOIN {broken} AS b ON b.comp = p.comp AND b.kind = 'identifier'\n  \
+             JOIN {used} AS u ON u.rec = st.rec AND u.identifier_index = b.sort2\n  \
+             {union}\n  \
+             SELECT DISTINCT p.profile, p.comp FROM refused AS p\n  \
+             JOIN {previous} AS st ON st.profile = p.profile\n  \
+             JOIN {broken} AS b ON b.comp = p.comp AND b.kind = 'model'\n  \
+             JOIN {record} AS r ON r.rec = st.rec AND r.model = b.name\n\
+             )\n\
+             SELECT p.profile, p.comp, h.profile IS NOT NULL AS holds\n\
+             FROM refused AS p LEFT JOIN holding AS h ON h.profile = p.profile AND h.comp = p.comp",
+            union = d.union_distinct()
         ),
     );
     let part = compiler.script.table(&format!("spine_work_part_{stage}"));

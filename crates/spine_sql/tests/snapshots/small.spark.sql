@@ -309,12 +309,23 @@ LEFT JOIN (
 DROP VIEW IF EXISTS `spine_work_part_1`;
 
 CACHE TABLE `spine_work_part_1` AS
-SELECT c.node AS profile, c.comp,
-  EXISTS (SELECT 1 FROM `spine_work_broken_1` AS b JOIN `spine_work_state_0` AS st ON st.profile = c.node
-    WHERE b.comp = c.comp AND (
-      (b.kind = 'identifier' AND EXISTS (SELECT 1 FROM `spine_work_used` AS u WHERE u.rec = st.rec AND u.identifier_index = b.sort2))
-      OR (b.kind = 'model' AND EXISTS (SELECT 1 FROM `spine_work_record` AS r WHERE r.rec = st.rec AND r.model = b.name)))) AS holds
-FROM `spine_work_comp_1` AS c JOIN `spine_work_check_1` AS k ON k.comp = c.comp WHERE k.refused AND k.value_limits > 0;
+WITH refused AS (
+  SELECT c.node AS profile, c.comp FROM `spine_work_comp_1` AS c JOIN `spine_work_check_1` AS k ON k.comp = c.comp
+  WHERE k.refused AND k.value_limits > 0
+),
+holding AS (
+  SELECT DISTINCT p.profile, p.comp FROM refused AS p
+  JOIN `spine_work_state_0` AS st ON st.profile = p.profile
+  JOIN `spine_work_broken_1` AS b ON b.comp = p.comp AND b.kind = 'identifier'
+  JOIN `spine_work_used` AS u ON u.rec = st.rec AND u.identifier_index = b.sort2
+  UNION
+  SELECT DISTINCT p.profile, p.comp FROM refused AS p
+  JOIN `spine_work_state_0` AS st ON st.profile = p.profile
+  JOIN `spine_work_broken_1` AS b ON b.comp = p.comp AND b.kind = 'model'
+  JOIN `spine_work_record` AS r ON r.rec = st.rec AND r.model = b.name
+)
+SELECT p.profile, p.comp, h.profile IS NOT NULL AS holds
+FROM refused AS p LEFT JOIN holding AS h ON h.profile = p.profile AND h.comp = p.comp;
 
 -- The profiles after this stage.
 DROP VIEW IF EXISTS `spine_work_state_1`;
@@ -488,12 +499,23 @@ LEFT JOIN (
 DROP VIEW IF EXISTS `spine_work_part_2`;
 
 CACHE TABLE `spine_work_part_2` AS
-SELECT c.node AS profile, c.comp,
-  EXISTS (SELECT 1 FROM `spine_work_broken_2` AS b JOIN `spine_work_state_1` AS st ON st.profile = c.node
-    WHERE b.comp = c.comp AND (
-      (b.kind = 'identifier' AND EXISTS (SELECT 1 FROM `spine_work_used` AS u WHERE u.rec = st.rec AND u.identifier_index = b.sort2))
-      OR (b.kind = 'model' AND EXISTS (SELECT 1 FROM `spine_work_record` AS r WHERE r.rec = st.rec AND r.model = b.name)))) AS holds
-FROM `spine_work_comp_2` AS c JOIN `spine_work_check_2` AS k ON k.comp = c.comp WHERE k.refused AND k.value_limits > 0;
+WITH refused AS (
+  SELECT c.node AS profile, c.comp FROM `spine_work_comp_2` AS c JOIN `spine_work_check_2` AS k ON k.comp = c.comp
+  WHERE k.refused AND k.value_limits > 0
+),
+holding AS (
+  SELECT DISTINCT p.profile, p.comp FROM refused AS p
+  JOIN `spine_work_state_1` AS st ON st.profile = p.profile
+  JOIN `spine_work_broken_2` AS b ON b.comp = p.comp AND b.kind = 'identifier'
+  JOIN `spine_work_used` AS u ON u.rec = st.rec AND u.identifier_index = b.sort2
+  UNION
+  SELECT DISTINCT p.profile, p.comp FROM refused AS p
+  JOIN `spine_work_state_1` AS st ON st.profile = p.profile
+  JOIN `spine_work_broken_2` AS b ON b.comp = p.comp AND b.kind = 'model'
+  JOIN `spine_work_record` AS r ON r.rec = st.rec AND r.model = b.name
+)
+SELECT p.profile, p.comp, h.profile IS NOT NULL AS holds
+FROM refused AS p LEFT JOIN holding AS h ON h.profile = p.profile AND h.comp = p.comp;
 
 -- The profiles after this stage.
 DROP VIEW IF EXISTS `spine_work_state_2`;
