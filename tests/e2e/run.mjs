@@ -144,6 +144,15 @@ const tests = [
       await page.click('#tab-split');
       await page.locator('.changes li').first().waitFor();
       await shot(page, output, '6-what-if');
+      // The records moved out of their profile's successor are listed one by one.
+      const moved = Number((await text(page, '#what-if-moved')).replace(/,/g, ''));
+      await page.click('#tab-moved');
+      if (moved > 0) {
+        await page.locator('.changes li:has-text("moved from")').first().waitFor();
+      } else {
+        await page.locator('text=Nothing here').waitFor();
+      }
+      check((await text(page, '#tab-moved')).includes(`(${moved.toLocaleString('en-US')})`), 'the moved tab counts the moved records');
 
       // Export the graph and check it with the command line.
       await go(page, 'export');
@@ -220,6 +229,15 @@ const tests = [
       check(rate > 0 && rate <= 100, `the demo's events are stitched: ${rate}%`);
       check(await page.locator('#event-metrics tbody tr').count() > 1, 'stitch rates by model and identifier');
       await shot(page, output, '11-events');
+      // Each column mapping of an event model is removed and added on its own.
+      await page.click('#event-model-web_events [aria-label="Unmap email from email"]');
+      await page.locator('#event-model-web_events [data-mapping="email=email"]').waitFor({ state: 'detached' });
+      check(await page.locator('#event-model-web_events [data-mapping]').count() === 2, 'the other mappings stay');
+      await page.selectOption('#event-column-web_events', 'email');
+      await page.selectOption('#event-identifier-web_events', 'email');
+      await page.click('#event-map-web_events');
+      await page.locator('#event-model-web_events [data-mapping="email=email"]').waitFor();
+      await page.locator('#nav-rules .badge.ok').waitFor({ timeout: 10000 });
       const [download] = await Promise.all([page.waitForEvent('download'), (async () => {
         await go(page, 'export');
         await page.click('#table-identity_golden');

@@ -371,17 +371,24 @@ fn model_metrics(compiler: &mut Compiler<'_>) {
         &format!(
             "WITH models AS ({models}),\n\
              counts AS (\n  \
-             SELECT mo.idx, mo.name AS model,\n    \
-             (SELECT COUNT(*) FROM {row} AS w WHERE w.model_index = mo.idx) AS records,\n    \
-             (SELECT COUNT(*) FROM {status} AS t WHERE t.model_index = mo.idx AND t.status = 'matched') AS matched,\n    \
-             (SELECT COUNT(*) FROM {status} AS t WHERE t.model_index = mo.idx AND t.status = 'unique') AS uniq,\n    \
-             (SELECT COUNT(*) FROM {status} AS t WHERE t.model_index = mo.idx AND t.status = 'conflict') AS conflict,\n    \
-             (SELECT COUNT(*) FROM {status} AS t WHERE t.model_index = mo.idx AND t.status = 'missing') AS missing_identifiers,\n    \
-             (SELECT COUNT(*) FROM {bad} AS b WHERE b.model = mo.name AND b.reason = 'missing_key') AS missing_key,\n    \
-             (SELECT COUNT(*) FROM {bad} AS b WHERE b.model = mo.name AND b.reason = 'duplicate_key') AS duplicate_key,\n    \
-             (SELECT COUNT(*) FROM {lineage} AS l WHERE l.model = mo.name) AS golden_values,\n    \
-             (SELECT COUNT(*) FROM {unparsable} AS u WHERE u.model_index = mo.idx) AS unparsable_order_values\n  \
-             FROM models AS mo\n\
+             SELECT mo.idx, mo.name AS model, COALESCE(w.n, 0) AS records,\n    \
+             COALESCE(t.matched, 0) AS matched, COALESCE(t.uniq, 0) AS uniq, COALESCE(t.conflict, 0) AS conflict,\n    \
+             COALESCE(t.missing, 0) AS missing_identifiers, COALESCE(b.missing_key, 0) AS missing_key,\n    \
+             COALESCE(b.duplicate_key, 0) AS duplicate_key, COALESCE(l.n, 0) AS golden_values,\n    \
+             COALESCE(u.n, 0) AS unparsable_order_values\n  \
+             FROM models AS mo\n  \
+             LEFT JOIN (SELECT model_index, COUNT(*) AS n FROM {row} GROUP BY model_index) AS w ON w.model_index = mo.idx\n  \
+             LEFT JOIN (SELECT model_index,\n      \
+             SUM(CASE WHEN status = 'matched' THEN 1 ELSE 0 END) AS matched,\n      \
+             SUM(CASE WHEN status = 'unique' THEN 1 ELSE 0 END) AS uniq,\n      \
+             SUM(CASE WHEN status = 'conflict' THEN 1 ELSE 0 END) AS conflict,\n      \
+             SUM(CASE WHEN status = 'missing' THEN 1 ELSE 0 END) AS missing\n    \
+             FROM {status} GROUP BY model_index) AS t ON t.model_index = mo.idx\n  \
+             LEFT JOIN (SELECT model, SUM(CASE WHEN reason = 'missing_key' THEN 1 ELSE 0 END) AS missing_key,\n      \
+             SUM(CASE WHEN reason = 'duplicate_key' THEN 1 ELSE 0 END) AS duplicate_key\n    \
+             FROM {bad} GROUP BY model) AS b ON b.model = mo.name\n  \
+             LEFT JOIN (SELECT model, COUNT(*) AS n FROM {lineage} GROUP BY model) AS l ON l.model = mo.name\n  \
+             LEFT JOIN (SELECT model_index, COUNT(*) AS n FROM {unparsable} GROUP BY model_index) AS u ON u.model_index = mo.idx\n\
              )\n\
              SELECT c.model, c.records, c.matched, c.uniq AS {uniq}, c.conflict, c.missing_identifiers, c.missing_key,\n  \
              c.duplicate_key, c.missing_identifiers + c.missing_key + c.duplicate_key + {conflict_unresolved} AS unresolved,\n  \

@@ -20,12 +20,8 @@ impl Script {
         }
     }
 
-    /// A table name, quoted and qualified with the schema. Spark's work tables are cached temporary views,
-    /// which live outside any schema.
+    /// A table name, quoted and qualified with the schema.
     pub(crate) fn table(&self, name: &str) -> String {
-        if self.dialect == Dialect::Spark && is_work(name) {
-            return self.dialect.ident(name);
-        }
         match &self.schema {
             Some(schema) => format!(
                 "{}.{}",
@@ -62,18 +58,14 @@ impl Script {
     }
 
     /// Creates a table of the script from a query: `CREATE OR REPLACE TABLE` where the engine has it. Spark's
-    /// session catalog cannot replace a table, so Spark drops and creates output tables (Parquet) and keeps
-    /// work tables as cached temporary views.
+    /// session catalog cannot replace a table, so Spark drops and creates it (Parquet). Work tables are real
+    /// tables there too: cached views would carry every earlier step's plan along, and planning would grow
+    /// with each step.
     pub(crate) fn create(&mut self, name: &str, query: &str) {
         let table = self.table(name);
         if self.dialect == Dialect::Spark {
-            if is_work(name) {
-                self.statement(&format!("DROP VIEW IF EXISTS {table}"));
-                self.statement(&format!("CACHE TABLE {table} AS\n{query}"));
-            } else {
-                self.statement(&format!("DROP TABLE IF EXISTS {table}"));
-                self.statement(&format!("CREATE TABLE {table} USING PARQUET AS\n{query}"));
-            }
+            self.statement(&format!("DROP TABLE IF EXISTS {table}"));
+            self.statement(&format!("CREATE TABLE {table} USING PARQUET AS\n{query}"));
             return;
         }
         let sql = self.dialect.create_table(&table, query);
@@ -83,11 +75,6 @@ impl Script {
     pub(crate) fn finish(self) -> String {
         self.text
     }
-}
-
-/// Work tables are the script's own intermediate results.
-pub(crate) fn is_work(name: &str) -> bool {
-    name.starts_with("spine_work_")
 }
 
 /// A graph name in a comment: control characters (a line break would end the comment) become spaces.

@@ -3,8 +3,8 @@
 
 use serde::{Serialize, de::DeserializeOwned};
 use spine_core::options::{
-    Columns, Criterion, Events, Fuzzy, Golden, GoldenField, Guardrails, Identifier, IdentityGraph,
-    MatchType, Model, Rule,
+    Columns, Criterion, EventModel, Events, Fuzzy, Golden, GoldenField, Guardrails, Identifier,
+    IdentityGraph, MatchType, Model, Rule,
 };
 use spine_core::settings::{DateOrder, IdentifierKind, Step, Strategy};
 use std::collections::BTreeMap;
@@ -131,6 +131,18 @@ pub enum Edit {
     },
     /// Replaces the event models and stitching policy (None removes event stitching).
     SetEvents(Option<Box<Events>>),
+    /// Maps a column of an event model to an identifier the graph defines (an event never creates one).
+    MapEvent {
+        model: String,
+        column: String,
+        identifier: String,
+    },
+    /// Removes one column from an event model's identifier, and the identifier when no column is left.
+    UnmapEvent {
+        model: String,
+        column: String,
+        identifier: String,
+    },
     /// Replaces the whole graph (import, demo).
     Replace(Box<IdentityGraph>),
 }
@@ -208,6 +220,13 @@ fn model_mut<'a>(graph: &'a mut IdentityGraph, name: &str) -> Option<&'a mut Mod
     graph.models.iter_mut().find(|m| m.name == name)
 }
 
+fn event_model_mut<'a>(graph: &'a mut IdentityGraph, name: &str) -> Option<&'a mut EventModel> {
+    graph
+        .events
+        .as_mut()
+        .and_then(|events| events.models.iter_mut().find(|m| m.name == name))
+}
+
 fn identifier_mut<'a>(graph: &'a mut IdentityGraph, name: &str) -> Option<&'a mut Identifier> {
     graph.identifiers.iter_mut().find(|i| i.name == name)
 }
@@ -227,6 +246,22 @@ fn add_column(columns: Option<Columns>, column: &str) -> Columns {
                 Columns::Many(list)
             }
         }
+    }
+}
+
+/// The columns of an identifier mapping without `column`, in the one-column form when one is left; `None` when
+/// none is left, so the mapping goes.
+fn remove_column(columns: Columns, column: &str) -> Option<Columns> {
+    let mut rest: Vec<String> = columns
+        .as_slice()
+        .iter()
+        .filter(|c| *c != column)
+        .cloned()
+        .collect();
+    match rest.len() {
+        0 => None,
+        1 => Some(Columns::One(rest.remove(0))),
+        _ => Some(Columns::Many(rest)),
     }
 }
 
@@ -312,23 +347,9 @@ pub fn apply(graph: &mut IdentityGraph, edit: Edit) {
         } => {
             if let Some(m) = model_mut(graph, &model)
                 && let Some(columns) = m.identifiers.remove(&identifier)
+                && let Some(rest) = remove_column(columns, &column)
             {
-                let rest: Vec<String> = columns
-                    .as_slice()
-                    .iter()
-                    .filter(|c| **c != column)
-                    .cloned()
-                    .collect();
-                match rest.len() {
-                    0 => {}
-                    1 => {
-                        m.identifiers
-                            .insert(identifier, Columns::One(rest[0].clone()));
-                    }
-                    _ => {
-                        m.identifiers.insert(identifier, Columns::Many(rest));
-                    }
-                }
+                m.identifiers.insert(identifier, rest);
             }
         }
         Edit::MapField {
@@ -487,14 +508,45 @@ pub fn apply(graph: &mut IdentityGraph, edit: Edit) {
         }
         Edit::SetName { name } => graph.name = name,
         Edit::SetEvents(events) => graph.events = events.map(|e| *e),
+        Edit::MapEvent {
+            model,
+            column,
+            identifier,
+        } => {
+            if graph.identifiers.iter().all(|i| i.name != identifier) {
+                return;
+            }
+            if let Some(m) = event_model_mut(graph, &model) {
+                let columns = m.identifiers.remove(&identifier);
+                m.identifiers
+                    .insert(identifier, add_column(columns, &column));
+            }
+        }
+        Edit::UnmapEvent {
+            model,
+            column,
+            identifier,
+        } => {
+            if let Some(m) = event_model_mut(graph, &model)
+                && let Some(columns) = m.identifiers.remove(&identifier)
+                && let Some(rest) = remove_column(columns, &column)
+            {
+                m.identifiers.insert(identifier, rest);
+            }
+        }
         Edit::Replace(new) => *graph = *new,
     }
 }
 
 /// Every column of a model mapped to an identifier: (identifier, column), in identifier then column order.
 pub fn mappings(model: &Model) -> Vec<(String, String)> {
-    model
-        .identifiers
+    mappings_of(&model.identifiers)
+}
+
+/// Every (identifier, column) of a model's or an event model's identifier mappings, in identifier then column
+/// order.
+pub fn mappings_of(identifiers: &BTreeMap<String, Columns>) -> Vec<(String, String)> {
+    identifiers
         .iter()
         .flat_map(|(identifier, columns)| {
             columns

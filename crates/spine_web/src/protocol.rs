@@ -424,6 +424,7 @@ pub struct Suspect {
 pub enum ChangeList {
     Merged,
     Split,
+    Moved,
     Status,
 }
 
@@ -437,6 +438,8 @@ pub struct WhatIfSummary {
     pub merged: u64,
     pub split: u64,
     pub unchanged: u64,
+    /// Records in a profile in both runs, but not in the successor of their earlier profile.
+    pub moved: u64,
     pub status_changed: u64,
 }
 
@@ -464,6 +467,13 @@ pub enum ChangeItem {
         id: String,
         records: usize,
         into: Vec<String>,
+    },
+    /// A record that left the successor of its earlier profile (the profile holding most of its records).
+    Moved {
+        model: String,
+        key: String,
+        before: String,
+        after: String,
     },
     /// A record whose status changed.
     Status {

@@ -4,19 +4,20 @@
 use crate::csv_safe::neutralise;
 use crate::inspect::{model_name, summarize};
 use crate::protocol::{
-    CellView, ChangeItem, ChangeList, CsvFile, EventsData, FileSummary, GoldenCell, PairRow,
-    Problem, ProfileDetail, ProfileRow, ProfilesPage, RecordCard, RecordFate, RecordId,
-    RecordsExplanation, Request, Response, ReviewData, RunProgress, RunSummary, StageRow, Suspect,
-    TableData, Totals, WhatIfPage,
+    CellView, ChangeList, CsvFile, EventsData, FileSummary, GoldenCell, PairRow, Problem,
+    ProfileDetail, ProfileRow, ProfilesPage, RecordCard, RecordFate, RecordId, RecordsExplanation,
+    Request, Response, ReviewData, RunProgress, RunSummary, StageRow, Suspect, TableData, Totals,
+    WhatIfPage,
 };
-use crate::whatif::{Comparison, Member, Membership, compare};
+use crate::whatif::{Comparison, comparison};
+use spine_core::diff::diff;
 use spine_core::events::{Stitching, stitch};
 use spine_core::explain::{ChainLink, CriterionScore, RefusedPair, RuleOutcome};
 use spine_core::resolve::{Resolution, resolve};
 use spine_core::settings::{GoldenSource, Settings};
 use spine_core::validate::{DataShape, Diagnostic, parse_graph, validate};
 use spine_core::{Control, Progress, Table, parse_csv};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The largest file accepted, in bytes: the page refuses bigger ones before reading them.
 pub const MAX_FILE_BYTES: u64 = 200 * 1024 * 1024;
@@ -52,9 +53,6 @@ struct Run {
     settings: Settings,
     /// Profiles sorted by ID: (ID, lower-case search text, model and key of its first record).
     index: Vec<(String, String, (String, String))>,
-    /// Per model: key -> row, built on first use.
-    rows: HashMap<usize, HashMap<String, usize>>,
-    membership: Membership,
     /// Events attached to the profiles, when the graph has event models.
     stitching: Option<Stitching>,
 }
@@ -264,10 +262,11 @@ impl Session {
         let engine_ms = clock() - started;
         let mut run = Run::new(revision, resolution, tables, settings);
         run.stitching = stitching;
+        // The run before is only kept until the engine has compared the two.
         self.comparison = self
             .run
-            .as_ref()
-            .map(|before| compare(&before.membership, &run.membership));
+            .take()
+            .map(|before| comparison(before.revision, diff(&before.resolution, &run.resolution)));
         let summary = run.summary(self.comparison.as_ref(), engine_ms, clock() - started);
         self.run = Some(run);
         out(Response::Done(Box::new(summary)));
@@ -309,8 +308,8 @@ impl Session {
         })
     }
 
-    fn profile(&mut self, id: &str) -> Response {
-        let Some(run) = &mut self.run else {
+    fn profile(&self, id: &str) -> Response {
+        let Some(run) = &self.run else {
             return Response::NoRun;
         };
         match run
@@ -418,11 +417,7 @@ impl Session {
         let Some(comparison) = &self.comparison else {
             return Response::NoRun;
         };
-        let items = match list {
-            ChangeList::Merged => &comparison.merged,
-            ChangeList::Split => &comparison.split,
-            ChangeList::Status => &comparison.status,
-        };
+        let items = comparison.list(list);
         Response::WhatIf(WhatIfPage {
             list,
             page,
@@ -441,7 +436,6 @@ impl Session {
 impl Run {
     fn new(revision: u64, resolution: Resolution, tables: Vec<Table>, settings: Settings) -> Self {
         let mut index = Vec::with_capacity(resolution.profile_count());
-        let mut profile_of: HashMap<(&str, &str), &str> = HashMap::new();
         for profile in resolution.profiles() {
             let mut text = profile.id.to_lowercase();
             for value in &profile.golden {
@@ -452,43 +446,17 @@ impl Run {
                 .records
                 .first()
                 .map(|r| (r.model.to_owned(), r.key.to_owned()));
-            for record in &profile.records {
-                profile_of.insert((record.model, record.key), profile.id);
-            }
             if let Some(first) = first {
                 index.push((profile.id.to_owned(), text, first));
             }
         }
         index.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let mut members = Vec::new();
-        for (model, table) in settings.models.iter().zip(&tables) {
-            let Some(key_column) = table.column_index(&model.primary_key) else {
-                continue;
-            };
-            for row in 0..table.len() {
-                let key = table.cell(row, key_column);
-                let status = resolution
-                    .record_status(&model.name, key)
-                    .map_or("missing", |status| status.as_str());
-                members.push(Member {
-                    model: model.name.clone(),
-                    key: key.to_owned(),
-                    profile: profile_of
-                        .get(&(model.name.as_str(), key))
-                        .map(|id| (*id).to_owned()),
-                    status: status.to_owned(),
-                });
-            }
-        }
-        drop(profile_of);
         Self {
             revision,
             resolution,
             tables,
             settings,
             index,
-            rows: HashMap::new(),
-            membership: Membership { revision, members },
             stitching: None,
         }
     }
@@ -579,22 +547,7 @@ impl Run {
         }
     }
 
-    /// The row of a record in its model's table.
-    fn row(&mut self, model: usize, key: &str) -> Option<usize> {
-        let table = &self.tables[model];
-        let column = table.column_index(&self.settings.models[model].primary_key)?;
-        let rows = self.rows.entry(model).or_insert_with(|| {
-            let mut rows = HashMap::with_capacity(table.len());
-            for row in 0..table.len() {
-                rows.entry(table.cell(row, column).to_owned())
-                    .or_insert(row);
-            }
-            rows
-        });
-        rows.get(key).copied()
-    }
-
-    fn detail(&mut self, model: &str, key: &str) -> Option<ProfileDetail> {
+    fn detail(&self, model: &str, key: &str) -> Option<ProfileDetail> {
         let (id, conflict, records, golden) = {
             let profile = self.resolution.profile_of(model, key)?;
             let records: Vec<(String, String)> = profile
@@ -620,7 +573,7 @@ impl Run {
             let Some(index) = self.settings.models.iter().position(|m| &m.name == model) else {
                 continue;
             };
-            let row = self.row(index, key);
+            let row = self.resolution.record_row(model, key);
             let table = &self.tables[index];
             let definition = &self.settings.models[index];
             let cells = table
@@ -659,18 +612,11 @@ impl Run {
                 cells,
             });
         }
-        let members: BTreeSet<(&str, &str)> = records
-            .iter()
-            .map(|(m, k)| (m.as_str(), k.as_str()))
-            .collect();
         let pairs = self
             .resolution
-            .pairs()
-            .filter(|p| {
-                members.contains(&(p.left.model, p.left.key))
-                    || members.contains(&(p.right.model, p.right.key))
-            })
-            .map(|p| pair_row(&self.settings, &p))
+            .profile_pairs(&id)
+            .iter()
+            .map(|p| pair_row(&self.settings, p))
             .collect();
         let (chain, refusals) = match self.resolution.explain_profile(&id) {
             Ok(explanation) => (
@@ -877,22 +823,5 @@ fn pair_row(settings: &Settings, pair: &spine_core::resolve::PairView<'_>) -> Pa
         scores: scores.join(";"),
         decision: pair.decision.as_str().to_owned(),
         detail: pair.detail.to_owned(),
-    }
-}
-
-impl Session {
-    /// Where every record of the last run ended.
-    pub fn last_membership(&self) -> Option<&Membership> {
-        self.run.as_ref().map(|run| &run.membership)
-    }
-
-    /// A whole what-if list of the last comparison.
-    pub fn what_if_items(&self, list: ChangeList) -> Vec<ChangeItem> {
-        match (&self.comparison, list) {
-            (Some(c), ChangeList::Merged) => c.merged.clone(),
-            (Some(c), ChangeList::Split) => c.split.clone(),
-            (Some(c), ChangeList::Status) => c.status.clone(),
-            (None, _) => Vec::new(),
-        }
     }
 }

@@ -3,12 +3,14 @@
 //! an invalid graph is refused.
 #![cfg(target_arch = "wasm32")]
 
-use spine_core::options::{IdentityGraph, MatchType};
+use spine_core::options::{Columns, EventModel, IdentityGraph, MatchType};
 use spine_core::settings::IdentifierKind;
+use spine_web::components::event_model_card::EventModelCard;
 use spine_web::components::graph_canvas::{GraphCanvas, Selection};
 use spine_web::components::graph_export::GraphExport;
 use spine_web::components::rule_editor::RuleEditor;
 use spine_web::components::suggestion_list::SuggestionList;
+use spine_web::event_setup::default_policy;
 use spine_web::graph_edit::{Edit, apply, empty_graph};
 use spine_web::graph_layout::layout;
 use spine_web::protocol::{ColumnKind, Problem};
@@ -421,4 +423,135 @@ async fn an_invalid_graph_is_not_exported_and_its_problems_are_listed() {
     let (root, downloads) = try_export(Some(Rc::new(Vec::new()))).await;
     assert_eq!(downloads, vec!["{\"version\": 1}".to_owned()]);
     assert!(root.query_selector("#export-refused").unwrap().is_none());
+}
+
+#[derive(Properties)]
+struct EventHarnessProps {
+    graph: Shared,
+}
+
+impl PartialEq for EventHarnessProps {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.graph, &other.graph)
+    }
+}
+
+/// The first event model's card wired to a graph that its edits change, with the file's columns loaded.
+#[component]
+fn EventHarness(props: &EventHarnessProps) -> Html {
+    let graph = use_state(|| props.graph.borrow().clone());
+    let on_edit = {
+        let (graph, shared) = (graph.clone(), props.graph.clone());
+        Callback::from(move |edit: Edit| {
+            apply(&mut shared.borrow_mut(), edit);
+            graph.set(shared.borrow().clone());
+        })
+    };
+    let model = graph.events.as_ref().unwrap().models[0].clone();
+    let columns = ["event_id", "ts", "uid", "mail", "mail_2"]
+        .map(str::to_owned)
+        .to_vec();
+    let identifiers = graph
+        .identifiers
+        .iter()
+        .map(|i| i.name.clone())
+        .collect::<Vec<_>>();
+    html! { <EventModelCard {model} columns={Some(columns)} {identifiers} {on_edit} on_remove={Callback::noop()} /> }
+}
+
+fn event_graph() -> IdentityGraph {
+    let mut graph = empty_graph();
+    for (name, kind) in [
+        ("email", IdentifierKind::Email),
+        ("user_id", IdentifierKind::UserId),
+    ] {
+        apply(
+            &mut graph,
+            Edit::AddIdentifier {
+                name: name.into(),
+                kind,
+            },
+        );
+    }
+    let model = EventModel {
+        name: "web".into(),
+        key: "event_id".into(),
+        timestamp: "ts".into(),
+        event_type: None,
+        identifiers: BTreeMap::from([("email".to_owned(), Columns::One("mail".into()))]),
+    };
+    let events = default_policy(&graph, vec![model]);
+    apply(&mut graph, Edit::SetEvents(Some(Box::new(events))));
+    graph
+}
+
+fn event_mappings(graph: &Shared) -> Vec<(String, Vec<String>)> {
+    graph.borrow().events.as_ref().unwrap().models[0]
+        .identifiers
+        .iter()
+        .map(|(i, c)| (i.clone(), c.as_slice().to_vec()))
+        .collect()
+}
+
+fn submit(root: &web_sys::Element, selector: &str) {
+    let button: web_sys::HtmlButtonElement = find(root, selector).dyn_into().unwrap();
+    button.click();
+}
+
+#[wasm_bindgen_test]
+async fn each_event_mapping_is_added_and_removed_on_its_own() {
+    let shared: Shared = Rc::new(RefCell::new(event_graph()));
+    let root = root();
+    yew::Renderer::<EventHarness>::with_root_and_props(
+        root.clone(),
+        EventHarnessProps {
+            graph: shared.clone(),
+        },
+    )
+    .render();
+    settle().await;
+    // The key and time columns hold the event itself and are not offered.
+    let offered: Vec<String> = (0..)
+        .map_while(|i| {
+            root.query_selector(&format!("#event-column-web option:nth-child({})", i + 1))
+                .unwrap()
+        })
+        .map(|o| o.text_content().unwrap_or_default())
+        .collect();
+    assert_eq!(offered, ["uid", "mail", "mail_2"]);
+
+    choose(&root, "#event-column-web", "uid");
+    choose(&root, "#event-identifier-web", "user_id");
+    submit(&root, "#event-map-web");
+    settle().await;
+    choose(&root, "#event-column-web", "mail_2");
+    choose(&root, "#event-identifier-web", "email");
+    submit(&root, "#event-map-web");
+    settle().await;
+    assert_eq!(
+        event_mappings(&shared),
+        vec![
+            (
+                "email".to_owned(),
+                vec!["mail".to_owned(), "mail_2".to_owned()]
+            ),
+            ("user_id".to_owned(), vec!["uid".to_owned()]),
+        ]
+    );
+    assert!(find(&root, "[data-mapping='email=mail_2']").is_object());
+
+    // Removing one column of a two-column mapping keeps the other; removing the last drops the identifier.
+    click(&root, "[aria-label='Unmap mail from email']");
+    settle().await;
+    click(&root, "[aria-label='Unmap uid from user_id']");
+    settle().await;
+    assert_eq!(
+        event_mappings(&shared),
+        vec![("email".to_owned(), vec!["mail_2".to_owned()])]
+    );
+    assert!(
+        root.query_selector("[data-mapping='user_id=uid']")
+            .unwrap()
+            .is_none()
+    );
 }

@@ -1,4 +1,4 @@
-//! The studio's plain logic, run in the browser: mapping suggestions, graph edits, the what-if comparison,
+//! The studio's plain logic, run in the browser: mapping suggestions, graph edits (event mappings included),
 //! spreadsheet-safe CSV, column profiling and the growth of a profile.
 #![cfg(target_arch = "wasm32")]
 
@@ -9,9 +9,8 @@ use spine_web::event_setup::{default_policy, event_model};
 use spine_web::graph_edit::{Edit, apply, empty_graph};
 use spine_web::growth::{GrowthEdge, components, positions};
 use spine_web::inspect::{detect_kind, model_name, suggest_key, suggest_order, summarize};
-use spine_web::protocol::{ChangeItem, ColumnKind, ColumnProfile};
+use spine_web::protocol::{ColumnKind, ColumnProfile};
 use spine_web::suggest::{guess, suggest};
-use spine_web::whatif::{Member, Membership, compare};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -291,138 +290,6 @@ fn a_custom_threshold_is_kept_only_for_the_fuzzy_form() {
     assert_eq!(graph.rules[0].criteria[0].threshold, None);
 }
 
-// ---- what-if ----
-
-fn run(revision: u64, rows: &[(&str, &str, Option<&str>, &str)]) -> Membership {
-    Membership {
-        revision,
-        members: rows
-            .iter()
-            .map(|(model, key, profile, status)| Member {
-                model: (*model).into(),
-                key: (*key).into(),
-                profile: profile.map(str::to_owned),
-                status: (*status).into(),
-            })
-            .collect(),
-    }
-}
-
-#[wasm_bindgen_test]
-fn what_if_finds_merges_splits_and_status_changes_in_a_fixed_order() {
-    let before = run(
-        1,
-        &[
-            ("crm", "1", Some("dm_a"), "matched"),
-            ("shop", "9", Some("dm_a"), "matched"),
-            ("crm", "2", Some("dm_b"), "unique"),
-            ("crm", "3", Some("dm_c"), "matched"),
-            ("app", "7", Some("dm_c"), "matched"),
-            ("crm", "4", Some("dm_d"), "unique"),
-            ("crm", "5", None, "missing"),
-        ],
-    );
-    let after = run(
-        2,
-        &[
-            // dm_a and dm_b merged into dm_x.
-            ("crm", "1", Some("dm_x"), "matched"),
-            ("shop", "9", Some("dm_x"), "matched"),
-            ("crm", "2", Some("dm_x"), "matched"),
-            // dm_c split in two.
-            ("crm", "3", Some("dm_c"), "unique"),
-            ("app", "7", Some("dm_y"), "unique"),
-            // Unchanged.
-            ("crm", "4", Some("dm_d"), "unique"),
-            ("crm", "5", None, "missing"),
-        ],
-    );
-    let c = compare(&before, &after);
-    assert_eq!(
-        (
-            c.summary.profiles_before,
-            c.summary.profiles_after,
-            c.summary.merged,
-            c.summary.split,
-            c.summary.unchanged
-        ),
-        (4, 4, 1, 1, 1)
-    );
-    assert_eq!(
-        c.merged,
-        vec![ChangeItem::Merged {
-            id: "dm_x".into(),
-            records: 3,
-            from: vec!["dm_a".into(), "dm_b".into()]
-        }]
-    );
-    assert_eq!(
-        c.split,
-        vec![ChangeItem::Split {
-            id: "dm_c".into(),
-            records: 2,
-            into: vec!["dm_c".into(), "dm_y".into()]
-        }]
-    );
-    let status: Vec<(String, String, String)> = c
-        .status
-        .iter()
-        .map(|item| match item {
-            ChangeItem::Status {
-                model,
-                key,
-                before,
-                after,
-            } => (format!("{model}/{key}"), before.clone(), after.clone()),
-            other => panic!("{other:?}"),
-        })
-        .collect();
-    assert_eq!(
-        status,
-        vec![
-            ("app/7".into(), "matched".into(), "unique".into()),
-            ("crm/2".into(), "unique".into(), "matched".into()),
-            ("crm/3".into(), "matched".into(), "unique".into()),
-        ]
-    );
-    // The comparison does not depend on row order.
-    let mut shuffled = after.clone();
-    shuffled.members.reverse();
-    assert_eq!(compare(&before, &shuffled), c);
-}
-
-#[wasm_bindgen_test]
-fn what_if_of_identical_runs_changes_nothing_and_a_new_file_shows_as_absent() {
-    let one = run(1, &[("crm", "1", Some("dm_a"), "unique")]);
-    let same = compare(&one, &one);
-    assert_eq!(
-        (
-            same.summary.merged,
-            same.summary.split,
-            same.summary.status_changed,
-            same.summary.unchanged
-        ),
-        (0, 0, 0, 1)
-    );
-    let more = run(
-        2,
-        &[
-            ("crm", "1", Some("dm_a"), "unique"),
-            ("shop", "1", Some("dm_b"), "unique"),
-        ],
-    );
-    let added = compare(&one, &more);
-    assert_eq!(
-        added.status,
-        vec![ChangeItem::Status {
-            model: "shop".into(),
-            key: "1".into(),
-            before: "absent".into(),
-            after: "unique".into()
-        }]
-    );
-}
-
 // ---- spreadsheet-safe CSV ----
 
 #[wasm_bindgen_test]
@@ -534,4 +401,51 @@ fn a_file_becomes_an_event_model_with_the_graphs_identifiers() {
     );
     assert_eq!(policy.anonymous, ["anonymous_id"]);
     assert!(policy.backfill);
+}
+
+#[wasm_bindgen_test]
+fn event_mappings_only_use_existing_identifiers_and_models() {
+    let mut graph = graph_with_model("crm");
+    apply(
+        &mut graph,
+        Edit::AddIdentifier {
+            name: "email".into(),
+            kind: IdentifierKind::Email,
+        },
+    );
+    let web = table("web.csv", "event_id,ts,mail\nE1,2024-01-01,a@x.com\n");
+    let mut model = event_model(&summarize("web.csv", 10, &web), &graph);
+    model.identifiers.clear();
+    let events = default_policy(&graph, vec![model]);
+    apply(&mut graph, Edit::SetEvents(Some(Box::new(events))));
+    let before = graph.clone();
+    // An identifier the graph does not define, or an event model it does not have, changes nothing.
+    for (model, identifier) in [("web", "loyalty_id"), ("shop", "email")] {
+        apply(
+            &mut graph,
+            Edit::MapEvent {
+                model: model.into(),
+                column: "mail".into(),
+                identifier: identifier.into(),
+            },
+        );
+    }
+    assert_eq!(graph, before);
+    apply(
+        &mut graph,
+        Edit::MapEvent {
+            model: "web".into(),
+            column: "mail".into(),
+            identifier: "email".into(),
+        },
+    );
+    let events = graph.events.as_ref().unwrap();
+    assert_eq!(
+        events.models[0].identifiers.get("email"),
+        Some(&Columns::One("mail".into()))
+    );
+    assert!(
+        graph.models[0].identifiers.is_empty(),
+        "profile models are untouched"
+    );
 }

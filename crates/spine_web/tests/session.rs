@@ -425,3 +425,106 @@ fn events_are_stitched_after_the_run() {
     };
     assert!(csv.starts_with("model,event_key"), "{csv}");
 }
+
+/// Two people share a phone number but not an email: matching by email, then by phone, moves one record.
+const PEOPLE: &str = "id,email,tel\n\
+r1,a@example.com,111\n\
+r2,a@example.com,222\n\
+r3,b@example.com,222\n";
+
+fn people_graph(identifier: &str) -> String {
+    format!(
+        r#"{{"version": 1, "name": "t",
+        "models": [{{"name": "people", "primary_key": "id", "priority": 1,
+            "identifiers": {{"email": "email", "tel": "tel"}}}}],
+        "identifiers": [{{"name": "email", "kind": "email", "standardize": ["email"]}},
+                        {{"name": "tel", "kind": "custom", "standardize": ["trim"]}}],
+        "rules": [{{"name": "same", "criteria": [{{"identifiers": ["{identifier}"], "match": "exact"}}]}}],
+        "golden": {{"fields": [{{"name": "email", "strategy": "most_frequent"}}]}}}}"#
+    )
+}
+
+fn what_if_list(session: &mut Session, list: ChangeList) -> Vec<ChangeItem> {
+    let Response::WhatIf(page) = one(session, Request::WhatIf { list, page: 0 }) else {
+        panic!("expected a what-if page")
+    };
+    assert_eq!(page.total, page.items.len());
+    page.items
+}
+
+#[wasm_bindgen_test]
+fn the_what_if_is_the_engines_diff_with_moved_records() {
+    let mut session = Session::default();
+    let files = vec![CsvFile {
+        name: "people.csv".into(),
+        bytes: PEOPLE.as_bytes().to_vec(),
+    }];
+    one(&mut session, Request::Load { files, fresh: true });
+    let first = run(&mut session, 1, people_graph("email"));
+    assert!(
+        first.what_if.is_none(),
+        "nothing to compare the first run with"
+    );
+    // By email: {r1, r2} and {r3}. By phone: {r1} and {r2, r3}.
+    let summary = run(&mut session, 2, people_graph("tel"))
+        .what_if
+        .expect("the second run is compared with the first");
+    assert_eq!(
+        (
+            summary.before_revision,
+            summary.profiles_before,
+            summary.profiles_after,
+            summary.merged,
+            summary.split,
+            summary.unchanged,
+            summary.moved,
+            summary.status_changed
+        ),
+        (1, 2, 2, 1, 1, 0, 1, 2)
+    );
+    let merged = what_if_list(&mut session, ChangeList::Merged);
+    let split = what_if_list(&mut session, ChangeList::Split);
+    let (
+        ChangeItem::Merged {
+            id: joined,
+            records: 2,
+            from,
+        },
+        ChangeItem::Split {
+            id: parted,
+            records: 2,
+            into,
+        },
+    ) = (&merged[0], &split[0])
+    else {
+        panic!("expected one merge and one split: {merged:?} {split:?}")
+    };
+    assert_eq!(from.len(), 2);
+    assert!(into.contains(joined) && from.contains(parted));
+    // r1 anchors both of its profiles, so it stays with the successor and r2 is the record that moved.
+    assert_eq!(
+        what_if_list(&mut session, ChangeList::Moved),
+        vec![ChangeItem::Moved {
+            model: "people".into(),
+            key: "r2".into(),
+            before: parted.clone(),
+            after: joined.clone(),
+        }]
+    );
+    let status: Vec<(String, String, String)> = what_if_list(&mut session, ChangeList::Status)
+        .into_iter()
+        .map(|item| match item {
+            ChangeItem::Status {
+                key, before, after, ..
+            } => (key, before, after),
+            other => panic!("expected a status change, got {other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        status,
+        [
+            ("r1".to_owned(), "matched".to_owned(), "unique".to_owned()),
+            ("r3".to_owned(), "unique".to_owned(), "matched".to_owned()),
+        ]
+    );
+}

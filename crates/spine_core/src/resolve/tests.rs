@@ -153,6 +153,13 @@ fn pair_and_profile_views_carry_scores_ids_and_provenance() {
     );
     assert_eq!(resolution.profile_count(), 4);
     assert_eq!(resolution.cluster_sizes(), [(1, 3), (2, 1)]);
+    assert_eq!(resolution.profile_pairs(profile.id), pairs);
+    let alone = resolution.profile_of("crm", "3").unwrap();
+    assert!(resolution.profile_pairs(alone.id).is_empty());
+    assert!(resolution.profile_pairs("dm_unknown").is_empty());
+    // Rows are found by key: record 4 is the fourth row of the file.
+    assert_eq!(resolution.record_row("crm", "4"), Some(3));
+    assert_eq!(resolution.record_row("crm", "9"), None);
 }
 
 #[test]

@@ -160,6 +160,36 @@ impl Resolution {
             .map(move |index| self.pair_view(index))
     }
 
+    /// The candidate pairs with a record in a profile, in `match_pairs` order (none for an unknown ID): a
+    /// profile's pairs without a view of every pair of the run.
+    pub fn profile_pairs(&self, profile_id: &str) -> Vec<PairView<'_>> {
+        let Ok(profile) = self
+            .profiles
+            .ids
+            .binary_search_by(|id| id.as_str().cmp(profile_id))
+        else {
+            return Vec::new();
+        };
+        let profile = index_u32(profile);
+        let ranks = self.model_name_ranks();
+        let position = |record: u32| (ranks[self.records.model_of(record)], record);
+        let mut touching: Vec<u32> = (0..index_u32(self.pairs.len()))
+            .filter(|&index| {
+                let pair = &self.pairs[index as usize];
+                self.profiles.of_record[pair.left as usize] == profile
+                    || self.profiles.of_record[pair.right as usize] == profile
+            })
+            .collect();
+        touching.sort_unstable_by_key(|&index| {
+            let pair = &self.pairs[index as usize];
+            (pair.rule, position(pair.left), position(pair.right))
+        });
+        touching
+            .into_iter()
+            .map(|index| self.pair_view(index))
+            .collect()
+    }
+
     /// The number of emitted profiles.
     pub fn profile_count(&self) -> usize {
         self.profiles.len()
@@ -182,6 +212,13 @@ impl Resolution {
     pub fn record_status(&self, model: &str, key: &str) -> Option<RecordStatus> {
         self.find_record(model, key)
             .map(|record| self.status[record as usize])
+    }
+
+    /// The row of a loaded record in its model's table (`None` for an unknown record or a row with a bad key),
+    /// found by binary search, so a host can show the record's cells without an index of its own.
+    pub fn record_row(&self, model: &str, key: &str) -> Option<usize> {
+        self.find_record(model, key)
+            .map(|record| self.records.row[record as usize] as usize)
     }
 
     /// Unparsable order values and skipped blocks.

@@ -1,6 +1,7 @@
 //! The Events screen: event files, the stitching policy, and after a run the stitch rate by model and
 //! identifier and the events left unstitched with their reason.
 
+use crate::components::event_model_card::EventModelCard;
 use crate::components::event_policy::EventPolicy;
 use crate::components::file_card::{percent, thousands};
 use crate::components::metric_table::MetricTable;
@@ -31,6 +32,7 @@ pub fn EventsScreen() -> Html {
             },
         );
     }
+    let identifiers: Vec<String> = graph.identifiers.iter().map(|i| i.name.clone()).collect();
     let event_names = state.event_models();
     let candidates: Vec<_> = state
         .files
@@ -58,7 +60,7 @@ pub fn EventsScreen() -> Html {
     };
     let remove_event_model = |name: String| {
         let (on_edit, graph) = (on_edit.clone(), graph.clone());
-        Callback::from(move |_: MouseEvent| {
+        Callback::from(move |()| {
             let Some(events) = &graph.events else { return };
             let mut next = events.clone();
             next.models.retain(|m| m.name != name);
@@ -79,15 +81,9 @@ pub fn EventsScreen() -> Html {
                     if let Some(events) = &graph.events {
                         <ul class="event-models">
                             { for events.models.iter().map(|m| html! {
-                                <li>
-                                    <strong>{ m.name.clone() }</strong>
-                                    <span class="muted">{ format!(" · key {} · time {}{}", m.key, m.timestamp, m.event_type.as_ref().map(|t| format!(" · type {t}")).unwrap_or_default()) }</span>
-                                    <div>{ for m.identifiers.iter().map(|(i, c)| html! { <span class="chip mapped">{ format!("{} ← {}", i, c.as_slice().join(", ")) }</span> }) }</div>
-                                    if !state.files.iter().any(|f| f.model == m.name) {
-                                        <p class="muted small">{ format!("Load {}.csv on the Data screen to stitch it.", m.name) }</p>
-                                    }
-                                    <button class="small danger" onclick={remove_event_model(m.name.clone())}>{ "Remove" }</button>
-                                </li>
+                                <EventModelCard model={m.clone()} identifiers={identifiers.clone()} on_edit={on_edit.clone()}
+                                    columns={state.files.iter().find(|f| f.model == m.name).map(|f| f.columns.iter().map(|c| c.name.clone()).collect::<Vec<_>>())}
+                                    on_remove={remove_event_model(m.name.clone())} />
                             }) }
                         </ul>
                     } else {

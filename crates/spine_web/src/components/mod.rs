@@ -3,6 +3,7 @@
 pub mod cluster_view;
 pub mod data_screen;
 pub mod drop_zone;
+pub mod event_model_card;
 pub mod event_policy;
 pub mod events_screen;
 pub mod export_screen;

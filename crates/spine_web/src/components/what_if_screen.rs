@@ -1,5 +1,5 @@
-//! The What-if screen: the last run compared with the one before by record membership: profiles merged,
-//! split and unchanged, records whose status changed, each browsable.
+//! The What-if screen: the last run compared with the one before by the engine's diff: profiles merged, split
+//! and unchanged, records moved to another profile, records whose status changed, each list browsable.
 
 use crate::components::file_card::thousands;
 use crate::hooks::use_studio::use_studio;
@@ -68,6 +68,7 @@ pub fn WhatIfScreen() -> Html {
         ("what-if-merged", "merged", summary.merged),
         ("what-if-split", "split", summary.split),
         ("what-if-unchanged", "unchanged", summary.unchanged),
+        ("what-if-moved", "records moved", summary.moved),
         (
             "what-if-status",
             "records changed status",
@@ -96,6 +97,7 @@ pub fn WhatIfScreen() -> Html {
             <div class="tabs" role="tablist">
                 { tab(ChangeList::Merged, "Merged profiles", summary.merged) }
                 { tab(ChangeList::Split, "Split profiles", summary.split) }
+                { tab(ChangeList::Moved, "Moved records", summary.moved) }
                 { tab(ChangeList::Status, "Status changes", summary.status_changed) }
             </div>
             <div class="card" role="tabpanel">
@@ -112,6 +114,10 @@ pub fn WhatIfScreen() -> Html {
                                 ChangeItem::Split { id, records, into } => html! {
                                     <li><code>{ id.clone() }</code>{ format!(" ({records} records) is now {} profiles: ", into.len()) }
                                         { for into.iter().map(|i| html! { <><button class="link" onclick={open(i.clone())}>{ i.clone() }</button>{ " " }</> }) }</li>
+                                },
+                                ChangeItem::Moved { model, key, before, after } => html! {
+                                    <li><code>{ format!("{model} {key}") }</code>{ format!(" moved from {before} to ") }
+                                        <button class="link" onclick={open(after.clone())}>{ after.clone() }</button></li>
                                 },
                                 ChangeItem::Status { model, key, before, after } => html! {
                                     <li><code>{ format!("{model} {key}") }</code>{ format!(": {before} → {after}") }</li>
