@@ -577,13 +577,13 @@ fn identifier_metrics(compiler: &mut Compiler<'_>) {
     // A quarantined value is a used value held by too many records; its observations are blocked with the
     // quarantine's detail, which a blocked_values or blocked_patterns detail never starts with.
     let quarantined = if limits.is_empty() {
-        "0".to_owned()
+        format!("SELECT identifier_index, 0 AS n FROM {obs} WHERE 1 = 0")
     } else {
         format!(
-            "(SELECT COUNT(DISTINCT o.standardized_value) FROM {obs} AS o WHERE o.identifier_index = i.idx\n      \
-             AND o.identifier_index IN ({}) AND o.status = 'blocked' AND {} = 1)",
+            "SELECT identifier_index, COUNT(DISTINCT standardized_value) AS n FROM {obs}\n      \
+             WHERE identifier_index IN ({}) AND status = 'blocked' AND {} = 1 GROUP BY identifier_index",
             limits.join(", "),
-            d.strpos("o.detail", &d.literal("held by ")),
+            d.strpos("detail", &d.literal("held by ")),
         )
     };
     let shared_item = format!("v.value || ' (' || {} || ')'", d.to_text("v.holders"));
@@ -600,11 +600,6 @@ fn identifier_metrics(compiler: &mut Compiler<'_>) {
     let total = total_records(compiler);
     let golden = format!("(SELECT COUNT(*) FROM {profile})");
     let pairs = format!("(SELECT COUNT(*) FROM {pair})");
-    let status_count = |which: &str| {
-        format!(
-            "(SELECT COUNT(*) FROM {obs} AS o WHERE o.identifier_index = i.idx AND o.status = '{which}')"
-        )
-    };
     let conflicts = conflict_pairs(compiler);
     compiler.script.comment(&[
         "identity_identifier_metrics: one row per identifier; top_shared_values lists up to five values held",
@@ -617,15 +612,24 @@ fn identifier_metrics(compiler: &mut Compiler<'_>) {
              refused AS (\n  {conflicts}\n),\n\
              totals AS (SELECT {total} AS total_records, {golden} AS golden_records, {pairs} AS candidate_pairs),\n\
              counts AS (\n  \
-             SELECT i.idx, i.name AS identifier,\n    \
-             (SELECT COUNT(DISTINCT u.rec) FROM {used} AS u WHERE u.identifier_index = i.idx) AS records_with_value,\n    \
-             {field_case} AS golden_field,\n    \
-             (SELECT COUNT(*) FROM {lineage} AS l WHERE l.field = {field_case} AND l.model <> '') AS golden_values,\n    \
-             {} AS used, {} AS empty, {} AS invalid, {} AS blocked,\n    \
-             {quarantined} AS quarantined_values,\n    \
-             (SELECT COUNT(DISTINCT u.value) FROM {used} AS u WHERE u.identifier_index = i.idx) AS distinct_values,\n    \
-             (SELECT COUNT(*) FROM refused AS f WHERE f.identifier_index = i.idx) AS conflict_pairs\n  \
-             FROM identifiers AS i\n\
+             SELECT i.idx, i.name AS identifier, COALESCE(u.records, 0) AS records_with_value,\n    \
+             {field_case} AS golden_field, COALESCE(l.n, 0) AS golden_values,\n    \
+             COALESCE(o.used, 0) AS used, COALESCE(o.empty, 0) AS empty, COALESCE(o.invalid, 0) AS invalid,\n    \
+             COALESCE(o.blocked, 0) AS blocked, COALESCE(q.n, 0) AS quarantined_values,\n    \
+             COALESCE(u.distinct_values, 0) AS distinct_values, COALESCE(f.n, 0) AS conflict_pairs\n  \
+             FROM identifiers AS i\n  \
+             LEFT JOIN (SELECT identifier_index, COUNT(DISTINCT rec) AS records, COUNT(DISTINCT value) AS distinct_values\n    \
+             FROM {used} GROUP BY identifier_index) AS u ON u.identifier_index = i.idx\n  \
+             LEFT JOIN (SELECT field, COUNT(*) AS n FROM {lineage} WHERE model <> '' GROUP BY field) AS l\n    \
+             ON l.field = {field_case}\n  \
+             LEFT JOIN (SELECT identifier_index, SUM(CASE WHEN status = 'used' THEN 1 ELSE 0 END) AS used,\n      \
+             SUM(CASE WHEN status = 'empty' THEN 1 ELSE 0 END) AS empty,\n      \
+             SUM(CASE WHEN status = 'invalid' THEN 1 ELSE 0 END) AS invalid,\n      \
+             SUM(CASE WHEN status = 'blocked' THEN 1 ELSE 0 END) AS blocked\n    \
+             FROM {obs} GROUP BY identifier_index) AS o ON o.identifier_index = i.idx\n  \
+             LEFT JOIN ({quarantined}) AS q ON q.identifier_index = i.idx\n  \
+             LEFT JOIN (SELECT identifier_index, COUNT(*) AS n FROM refused GROUP BY identifier_index) AS f\n    \
+             ON f.identifier_index = i.idx\n\
              )\n\
              SELECT c.identifier, c.records_with_value, {} AS completeness,\n  \
              CASE WHEN c.golden_field IS NULL THEN '' ELSE {} END AS golden_completeness,\n  \
@@ -633,10 +637,6 @@ fn identifier_metrics(compiler: &mut Compiler<'_>) {
              COALESCE(t.top_shared_values, '') AS top_shared_values, c.conflict_pairs,\n  \
              {} AS conflict_rate\n\
              FROM counts AS c CROSS JOIN totals AS n LEFT JOIN ({top_shared}) AS t ON t.identifier_index = c.idx",
-            status_count("used"),
-            status_count("empty"),
-            status_count("invalid"),
-            status_count("blocked"),
             ratio4(d, "c.records_with_value", "n.total_records"),
             ratio4(d, "c.golden_values", "n.golden_records"),
             ratio4(d, "c.conflict_pairs", "n.candidate_pairs"),
