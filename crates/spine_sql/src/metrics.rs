@@ -689,15 +689,6 @@ mod tests {
     }
 
     #[test]
-    fn writes_the_metrics_tables() {
-        let options = SqlOptions {
-            line_column: Some("spine_line".to_owned()),
-            ..SqlOptions::default()
-        };
-        insta::assert_snapshot!(metrics_part(&script(&options)));
-    }
-
-    #[test]
     fn names_with_quotes_stay_one_name() {
         let part = script(&SqlOptions::default());
         let part = metrics_part(&part);

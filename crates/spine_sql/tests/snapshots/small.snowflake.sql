@@ -1092,17 +1092,24 @@ FROM "crm_data"."spine_work_profile" GROUP BY record_count;
 CREATE OR REPLACE TABLE "crm_data"."identity_model_metrics" AS
 WITH models AS (SELECT CAST(0 AS BIGINT) AS idx, 'shop' AS name UNION ALL SELECT CAST(1 AS BIGINT) AS idx, 'crm' AS name),
 counts AS (
-  SELECT mo.idx, mo.name AS model,
-    (SELECT COUNT(*) FROM "crm_data"."spine_work_row" AS w WHERE w.model_index = mo.idx) AS records,
-    (SELECT COUNT(*) FROM "crm_data"."spine_work_status" AS t WHERE t.model_index = mo.idx AND t.status = 'matched') AS matched,
-    (SELECT COUNT(*) FROM "crm_data"."spine_work_status" AS t WHERE t.model_index = mo.idx AND t.status = 'unique') AS uniq,
-    (SELECT COUNT(*) FROM "crm_data"."spine_work_status" AS t WHERE t.model_index = mo.idx AND t.status = 'conflict') AS conflict,
-    (SELECT COUNT(*) FROM "crm_data"."spine_work_status" AS t WHERE t.model_index = mo.idx AND t.status = 'missing') AS missing_identifiers,
-    (SELECT COUNT(*) FROM "crm_data"."spine_work_bad" AS b WHERE b.model = mo.name AND b.reason = 'missing_key') AS missing_key,
-    (SELECT COUNT(*) FROM "crm_data"."spine_work_bad" AS b WHERE b.model = mo.name AND b.reason = 'duplicate_key') AS duplicate_key,
-    (SELECT COUNT(*) FROM "crm_data"."identity_golden_lineage" AS l WHERE l.model = mo.name) AS golden_values,
-    (SELECT COUNT(*) FROM "crm_data"."spine_work_unparsable" AS u WHERE u.model_index = mo.idx) AS unparsable_order_values
+  SELECT mo.idx, mo.name AS model, COALESCE(w.n, 0) AS records,
+    COALESCE(t.matched, 0) AS matched, COALESCE(t.uniq, 0) AS uniq, COALESCE(t.conflict, 0) AS conflict,
+    COALESCE(t.missing, 0) AS missing_identifiers, COALESCE(b.missing_key, 0) AS missing_key,
+    COALESCE(b.duplicate_key, 0) AS duplicate_key, COALESCE(l.n, 0) AS golden_values,
+    COALESCE(u.n, 0) AS unparsable_order_values
   FROM models AS mo
+  LEFT JOIN (SELECT model_index, COUNT(*) AS n FROM "crm_data"."spine_work_row" GROUP BY model_index) AS w ON w.model_index = mo.idx
+  LEFT JOIN (SELECT model_index,
+      SUM(CASE WHEN status = 'matched' THEN 1 ELSE 0 END) AS matched,
+      SUM(CASE WHEN status = 'unique' THEN 1 ELSE 0 END) AS uniq,
+      SUM(CASE WHEN status = 'conflict' THEN 1 ELSE 0 END) AS conflict,
+      SUM(CASE WHEN status = 'missing' THEN 1 ELSE 0 END) AS missing
+    FROM "crm_data"."spine_work_status" GROUP BY model_index) AS t ON t.model_index = mo.idx
+  LEFT JOIN (SELECT model, SUM(CASE WHEN reason = 'missing_key' THEN 1 ELSE 0 END) AS missing_key,
+      SUM(CASE WHEN reason = 'duplicate_key' THEN 1 ELSE 0 END) AS duplicate_key
+    FROM "crm_data"."spine_work_bad" GROUP BY model) AS b ON b.model = mo.name
+  LEFT JOIN (SELECT model, COUNT(*) AS n FROM "crm_data"."identity_golden_lineage" GROUP BY model) AS l ON l.model = mo.name
+  LEFT JOIN (SELECT model_index, COUNT(*) AS n FROM "crm_data"."spine_work_unparsable" GROUP BY model_index) AS u ON u.model_index = mo.idx
 )
 SELECT c.model, c.records, c.matched, c.uniq AS "unique", c.conflict, c.missing_identifiers, c.missing_key,
   c.duplicate_key, c.missing_identifiers + c.missing_key + c.duplicate_key + c.conflict AS unresolved,
@@ -1148,16 +1155,25 @@ refused AS (
 ),
 totals AS (SELECT (SELECT COUNT(*) FROM "crm_data"."spine_work_row") AS total_records, (SELECT COUNT(*) FROM "crm_data"."spine_work_profile") AS golden_records, (SELECT COUNT(*) FROM "crm_data"."spine_work_pair") AS candidate_pairs),
 counts AS (
-  SELECT i.idx, i.name AS identifier,
-    (SELECT COUNT(DISTINCT u.rec) FROM "crm_data"."spine_work_used" AS u WHERE u.identifier_index = i.idx) AS records_with_value,
-    CASE i.idx WHEN 0 THEN 'email' END AS golden_field,
-    (SELECT COUNT(*) FROM "crm_data"."identity_golden_lineage" AS l WHERE l.field = CASE i.idx WHEN 0 THEN 'email' END AND l.model <> '') AS golden_values,
-    (SELECT COUNT(*) FROM "crm_data"."spine_work_obs" AS o WHERE o.identifier_index = i.idx AND o.status = 'used') AS used, (SELECT COUNT(*) FROM "crm_data"."spine_work_obs" AS o WHERE o.identifier_index = i.idx AND o.status = 'empty') AS empty, (SELECT COUNT(*) FROM "crm_data"."spine_work_obs" AS o WHERE o.identifier_index = i.idx AND o.status = 'invalid') AS invalid, (SELECT COUNT(*) FROM "crm_data"."spine_work_obs" AS o WHERE o.identifier_index = i.idx AND o.status = 'blocked') AS blocked,
-    (SELECT COUNT(DISTINCT o.standardized_value) FROM "crm_data"."spine_work_obs" AS o WHERE o.identifier_index = i.idx
-      AND o.identifier_index IN (0) AND o.status = 'blocked' AND POSITION('held by ', o.detail) = 1) AS quarantined_values,
-    (SELECT COUNT(DISTINCT u.value) FROM "crm_data"."spine_work_used" AS u WHERE u.identifier_index = i.idx) AS distinct_values,
-    (SELECT COUNT(*) FROM refused AS f WHERE f.identifier_index = i.idx) AS conflict_pairs
+  SELECT i.idx, i.name AS identifier, COALESCE(u.records, 0) AS records_with_value,
+    CASE i.idx WHEN 0 THEN 'email' END AS golden_field, COALESCE(l.n, 0) AS golden_values,
+    COALESCE(o.used, 0) AS used, COALESCE(o.empty, 0) AS empty, COALESCE(o.invalid, 0) AS invalid,
+    COALESCE(o.blocked, 0) AS blocked, COALESCE(q.n, 0) AS quarantined_values,
+    COALESCE(u.distinct_values, 0) AS distinct_values, COALESCE(f.n, 0) AS conflict_pairs
   FROM identifiers AS i
+  LEFT JOIN (SELECT identifier_index, COUNT(DISTINCT rec) AS records, COUNT(DISTINCT value) AS distinct_values
+    FROM "crm_data"."spine_work_used" GROUP BY identifier_index) AS u ON u.identifier_index = i.idx
+  LEFT JOIN (SELECT field, COUNT(*) AS n FROM "crm_data"."identity_golden_lineage" WHERE model <> '' GROUP BY field) AS l
+    ON l.field = CASE i.idx WHEN 0 THEN 'email' END
+  LEFT JOIN (SELECT identifier_index, SUM(CASE WHEN status = 'used' THEN 1 ELSE 0 END) AS used,
+      SUM(CASE WHEN status = 'empty' THEN 1 ELSE 0 END) AS empty,
+      SUM(CASE WHEN status = 'invalid' THEN 1 ELSE 0 END) AS invalid,
+      SUM(CASE WHEN status = 'blocked' THEN 1 ELSE 0 END) AS blocked
+    FROM "crm_data"."spine_work_obs" GROUP BY identifier_index) AS o ON o.identifier_index = i.idx
+  LEFT JOIN (SELECT identifier_index, COUNT(DISTINCT standardized_value) AS n FROM "crm_data"."spine_work_obs"
+      WHERE identifier_index IN (0) AND status = 'blocked' AND POSITION('held by ', detail) = 1 GROUP BY identifier_index) AS q ON q.identifier_index = i.idx
+  LEFT JOIN (SELECT identifier_index, COUNT(*) AS n FROM refused GROUP BY identifier_index) AS f
+    ON f.identifier_index = i.idx
 )
 SELECT c.identifier, c.records_with_value, CASE WHEN CAST(n.total_records AS BIGINT) = 0 THEN '0.0000' ELSE CAST(CAST(FLOOR((CAST(FLOOR((CAST(c.records_with_value AS BIGINT) * 20000 + CAST(n.total_records AS BIGINT)) / (2 * CAST(n.total_records AS BIGINT))) AS BIGINT)) / (10000)) AS BIGINT) AS VARCHAR) || '.' || LPAD(CAST(MOD(CAST(FLOOR((CAST(c.records_with_value AS BIGINT) * 20000 + CAST(n.total_records AS BIGINT)) / (2 * CAST(n.total_records AS BIGINT))) AS BIGINT), 10000) AS VARCHAR), 4, '0') END AS completeness,
   CASE WHEN c.golden_field IS NULL THEN '' ELSE CASE WHEN CAST(n.golden_records AS BIGINT) = 0 THEN '0.0000' ELSE CAST(CAST(FLOOR((CAST(FLOOR((CAST(c.golden_values AS BIGINT) * 20000 + CAST(n.golden_records AS BIGINT)) / (2 * CAST(n.golden_records AS BIGINT))) AS BIGINT)) / (10000)) AS BIGINT) AS VARCHAR) || '.' || LPAD(CAST(MOD(CAST(FLOOR((CAST(c.golden_values AS BIGINT) * 20000 + CAST(n.golden_records AS BIGINT)) / (2 * CAST(n.golden_records AS BIGINT))) AS BIGINT), 10000) AS VARCHAR), 4, '0') END END AS golden_completeness,

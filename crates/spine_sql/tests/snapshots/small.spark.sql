@@ -3,9 +3,9 @@
 -- Inputs: one table per model, named after the model, every column read as text.
 -- Work tables are named spine_work_*; the output tables are those of `spine run`.
 -- Step 1 (load): every row of every model, with its key, its line and its order value.
-DROP VIEW IF EXISTS `spine_work_row`;
+DROP TABLE IF EXISTS `crm_data`.`spine_work_row`;
 
-CACHE TABLE `spine_work_row` AS
+CREATE TABLE `crm_data`.`spine_work_row` USING PARQUET AS
 SELECT 'crm' AS model, 1 AS model_index, 0 AS model_rank, 1 AS priority, COALESCE(CAST(m.`contact_id` AS STRING), '') AS key, CAST(m.`spine_line` AS BIGINT) AS line, COALESCE(CAST(m.`updated_at` AS STRING), '') AS order_raw, 'contact_id' AS key_column
 FROM `crm_data`.`crm` AS m
 UNION ALL
@@ -14,76 +14,76 @@ FROM `crm_data`.`shop` AS m;
 
 -- A row whose key is empty after trimming is missing_key; every row of a key seen twice in one model is
 -- duplicate_key. Neither takes part in resolution.
-DROP VIEW IF EXISTS `spine_work_bad`;
+DROP TABLE IF EXISTS `crm_data`.`spine_work_bad`;
 
-CACHE TABLE `spine_work_bad` AS
+CREATE TABLE `crm_data`.`spine_work_bad` USING PARQUET AS
 SELECT model, model_rank, key, line, 'missing_key' AS reason,
   'the primary key column \'' || key_column || '\' is empty' AS detail
-FROM `spine_work_row`
+FROM `crm_data`.`spine_work_row`
 WHERE REGEXP_REPLACE(key, '^[\\t\\n\\x{0B}\\f\\r \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}]+|[\\t\\n\\x{0B}\\f\\r \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}]+$', '') = ''
 UNION ALL
 SELECT w.model, w.model_rank, w.key, w.line, 'duplicate_key' AS reason, d.detail
-FROM `spine_work_row` AS w JOIN (
+FROM `crm_data`.`spine_work_row` AS w JOIN (
   SELECT model_index, key, 'the key appears on ' || CAST(COUNT(*) AS STRING) || ' rows' || ': lines ' || COALESCE(ARRAY_JOIN(TRANSFORM(ARRAY_SORT(COLLECT_LIST(STRUCT(line, CASE WHEN line <> last_line THEN CAST(line AS STRING) END AS v))), x -> x.v), ', ') || ' and ', '') || CAST(MAX(line) AS STRING) AS detail
   FROM (SELECT model_index, key, line, MAX(line) OVER (PARTITION BY model_index, key) AS last_line
-        FROM `spine_work_row` WHERE NOT (REGEXP_REPLACE(key, '^[\\t\\n\\x{0B}\\f\\r \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}]+|[\\t\\n\\x{0B}\\f\\r \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}]+$', '') = '')) AS keyed
+        FROM `crm_data`.`spine_work_row` WHERE NOT (REGEXP_REPLACE(key, '^[\\t\\n\\x{0B}\\f\\r \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}]+|[\\t\\n\\x{0B}\\f\\r \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}]+$', '') = '')) AS keyed
   GROUP BY model_index, key HAVING COUNT(*) > 1
 ) AS d ON d.model_index = w.model_index AND d.key = w.key;
 
 -- The records that take part, numbered from 0 in anchor order: model priority, model name, key.
-DROP VIEW IF EXISTS `spine_work_record`;
+DROP TABLE IF EXISTS `crm_data`.`spine_work_record`;
 
-CACHE TABLE `spine_work_record` AS
+CREATE TABLE `crm_data`.`spine_work_record` USING PARQUET AS
 SELECT ROW_NUMBER() OVER (ORDER BY model_rank, key) - 1 AS rec, model, model_index, model_rank,
   priority, key, line, order_raw
-FROM (SELECT *, COUNT(*) OVER (PARTITION BY model_index, key) AS copies FROM `spine_work_row`) AS w
+FROM (SELECT *, COUNT(*) OVER (PARTITION BY model_index, key) AS copies FROM `crm_data`.`spine_work_row`) AS w
 WHERE copies = 1 AND NOT (REGEXP_REPLACE(key, '^[\\t\\n\\x{0B}\\f\\r \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}]+|[\\t\\n\\x{0B}\\f\\r \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}]+$', '') = '');
 
 -- The raw cell of every golden field each record's model maps.
-DROP VIEW IF EXISTS `spine_work_cell`;
+DROP TABLE IF EXISTS `crm_data`.`spine_work_cell`;
 
-CACHE TABLE `spine_work_cell` AS
+CREATE TABLE `crm_data`.`spine_work_cell` USING PARQUET AS
 SELECT r.rec, 'first_name' AS field, COALESCE(CAST(m.`given` AS STRING), '') AS value
-FROM `crm_data`.`shop` AS m JOIN `spine_work_record` AS r ON r.model_index = 0 AND r.key = COALESCE(CAST(m.`id` AS STRING), '')
+FROM `crm_data`.`shop` AS m JOIN `crm_data`.`spine_work_record` AS r ON r.model_index = 0 AND r.key = COALESCE(CAST(m.`id` AS STRING), '')
 UNION ALL
 SELECT r.rec, 'first_name' AS field, COALESCE(CAST(m.`fname` AS STRING), '') AS value
-FROM `crm_data`.`crm` AS m JOIN `spine_work_record` AS r ON r.model_index = 1 AND r.key = COALESCE(CAST(m.`contact_id` AS STRING), '');
+FROM `crm_data`.`crm` AS m JOIN `crm_data`.`spine_work_record` AS r ON r.model_index = 1 AND r.key = COALESCE(CAST(m.`contact_id` AS STRING), '');
 
 -- Step 2 (standardize): one observation per record, identifier and distinct raw value; two columns
 -- holding the same text for one identifier make one observation, an empty cell an `empty` one.
-DROP VIEW IF EXISTS `spine_work_raw`;
+DROP TABLE IF EXISTS `crm_data`.`spine_work_raw`;
 
-CACHE TABLE `spine_work_raw` AS
+CREATE TABLE `crm_data`.`spine_work_raw` USING PARQUET AS
 SELECT DISTINCT * FROM (
-SELECT r.rec, 0 AS identifier_index, COALESCE(CAST(m.`mail` AS STRING), '') AS raw_value FROM `crm_data`.`shop` AS m JOIN `spine_work_record` AS r ON r.model_index = 0 AND r.key = COALESCE(CAST(m.`id` AS STRING), '')
+SELECT r.rec, 0 AS identifier_index, COALESCE(CAST(m.`mail` AS STRING), '') AS raw_value FROM `crm_data`.`shop` AS m JOIN `crm_data`.`spine_work_record` AS r ON r.model_index = 0 AND r.key = COALESCE(CAST(m.`id` AS STRING), '')
 UNION ALL
-SELECT r.rec, 2 AS identifier_index, COALESCE(CAST(m.`surname` AS STRING), '') AS raw_value FROM `crm_data`.`shop` AS m JOIN `spine_work_record` AS r ON r.model_index = 0 AND r.key = COALESCE(CAST(m.`id` AS STRING), '')
+SELECT r.rec, 2 AS identifier_index, COALESCE(CAST(m.`surname` AS STRING), '') AS raw_value FROM `crm_data`.`shop` AS m JOIN `crm_data`.`spine_work_record` AS r ON r.model_index = 0 AND r.key = COALESCE(CAST(m.`id` AS STRING), '')
 UNION ALL
-SELECT r.rec, 0 AS identifier_index, COALESCE(CAST(m.`email` AS STRING), '') AS raw_value FROM `crm_data`.`crm` AS m JOIN `spine_work_record` AS r ON r.model_index = 1 AND r.key = COALESCE(CAST(m.`contact_id` AS STRING), '')
+SELECT r.rec, 0 AS identifier_index, COALESCE(CAST(m.`email` AS STRING), '') AS raw_value FROM `crm_data`.`crm` AS m JOIN `crm_data`.`spine_work_record` AS r ON r.model_index = 1 AND r.key = COALESCE(CAST(m.`contact_id` AS STRING), '')
 UNION ALL
-SELECT r.rec, 0 AS identifier_index, COALESCE(CAST(m.`email_2` AS STRING), '') AS raw_value FROM `crm_data`.`crm` AS m JOIN `spine_work_record` AS r ON r.model_index = 1 AND r.key = COALESCE(CAST(m.`contact_id` AS STRING), '')
+SELECT r.rec, 0 AS identifier_index, COALESCE(CAST(m.`email_2` AS STRING), '') AS raw_value FROM `crm_data`.`crm` AS m JOIN `crm_data`.`spine_work_record` AS r ON r.model_index = 1 AND r.key = COALESCE(CAST(m.`contact_id` AS STRING), '')
 UNION ALL
-SELECT r.rec, 1 AS identifier_index, COALESCE(CAST(m.`cust` AS STRING), '') AS raw_value FROM `crm_data`.`crm` AS m JOIN `spine_work_record` AS r ON r.model_index = 1 AND r.key = COALESCE(CAST(m.`contact_id` AS STRING), '')
+SELECT r.rec, 1 AS identifier_index, COALESCE(CAST(m.`cust` AS STRING), '') AS raw_value FROM `crm_data`.`crm` AS m JOIN `crm_data`.`spine_work_record` AS r ON r.model_index = 1 AND r.key = COALESCE(CAST(m.`contact_id` AS STRING), '')
 UNION ALL
-SELECT r.rec, 2 AS identifier_index, COALESCE(CAST(m.`lname` AS STRING), '') AS raw_value FROM `crm_data`.`crm` AS m JOIN `spine_work_record` AS r ON r.model_index = 1 AND r.key = COALESCE(CAST(m.`contact_id` AS STRING), '')
+SELECT r.rec, 2 AS identifier_index, COALESCE(CAST(m.`lname` AS STRING), '') AS raw_value FROM `crm_data`.`crm` AS m JOIN `crm_data`.`spine_work_record` AS r ON r.model_index = 1 AND r.key = COALESCE(CAST(m.`contact_id` AS STRING), '')
 ) AS raw;
 
 -- Every distinct raw value of every identifier, in profile models and event models alike.
-DROP VIEW IF EXISTS `spine_work_values`;
+DROP TABLE IF EXISTS `crm_data`.`spine_work_values`;
 
-CACHE TABLE `spine_work_values` AS
+CREATE TABLE `crm_data`.`spine_work_values` USING PARQUET AS
 SELECT DISTINCT * FROM (
-SELECT identifier_index, raw_value FROM `spine_work_raw`
+SELECT identifier_index, raw_value FROM `crm_data`.`spine_work_raw`
 ) AS v;
 
 -- Each identifier's standardization steps, applied in order to every distinct raw value. A value a step
 -- rejects, or leaves blank, is invalid with the step's reason.
-DROP VIEW IF EXISTS `spine_work_std`;
+DROP TABLE IF EXISTS `crm_data`.`spine_work_std`;
 
-CACHE TABLE `spine_work_std` AS
+CREATE TABLE `crm_data`.`spine_work_std` USING PARQUET AS
 SELECT 0 AS identifier_index, raw_value, v AS value, err FROM (
   WITH s0 AS (SELECT raw_value, raw_value AS v, CAST(NULL AS STRING) AS err
-    FROM `spine_work_values` WHERE identifier_index = 0 AND REGEXP_REPLACE(raw_value, '^[\\t\\n\\x{0B}\\f\\r \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}]+|[\\t\\n\\x{0B}\\f\\r \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}]+$', '') <> ''),
+    FROM `crm_data`.`spine_work_values` WHERE identifier_index = 0 AND REGEXP_REPLACE(raw_value, '^[\\t\\n\\x{0B}\\f\\r \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}]+|[\\t\\n\\x{0B}\\f\\r \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}]+$', '') <> ''),
   s1_0 AS (SELECT *, LOWER(REGEXP_REPLACE(REPLACE(REGEXP_REPLACE(v, '^[\\t\\n\\x{0B}\\f\\r \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}]+|[\\t\\n\\x{0B}\\f\\r \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}]+$', ''), 'İ', 'i̇'), '(\\pL)Σ(?:$|(?=\\PL))', '$1ς')) AS em FROM s0),
   s1_1 AS (SELECT *, INSTR(em, '@') AS at_pos FROM s1_0),
   s1_2 AS (SELECT *, CASE WHEN at_pos > 0 THEN SUBSTR(em, 1, at_pos - 1) ELSE '' END AS loc, CASE WHEN at_pos > 0 THEN SUBSTR(em, at_pos + 1) ELSE '' END AS dom FROM s1_1),
@@ -105,7 +105,7 @@ SELECT 0 AS identifier_index, raw_value, v AS value, err FROM (
 UNION ALL
 SELECT 1 AS identifier_index, raw_value, v AS value, err FROM (
   WITH s0 AS (SELECT raw_value, raw_value AS v, CAST(NULL AS STRING) AS err
-    FROM `spine_work_values` WHERE identifier_index = 1 AND REGEXP_REPLACE(raw_value, '^[\\t\\n\\x{0B}\\f\\r \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}]+|[\\t\\n\\x{0B}\\f\\r \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}]+$', '') <> ''),
+    FROM `crm_data`.`spine_work_values` WHERE identifier_index = 1 AND REGEXP_REPLACE(raw_value, '^[\\t\\n\\x{0B}\\f\\r \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}]+|[\\t\\n\\x{0B}\\f\\r \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}]+$', '') <> ''),
   s1 AS (
     SELECT raw_value, CASE WHEN err IS NULL THEN nv ELSE v END AS v,
       COALESCE(err, CASE WHEN step_err IS NOT NULL THEN 'trim: ' || step_err WHEN REGEXP_REPLACE(nv, '^[\\t\\n\\x{0B}\\f\\r \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}]+|[\\t\\n\\x{0B}\\f\\r \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}]+$', '') = '' THEN 'trim: leaves the value empty' END) AS err
@@ -129,7 +129,7 @@ SELECT 1 AS identifier_index, raw_value, v AS value, err FROM (
 UNION ALL
 SELECT 2 AS identifier_index, raw_value, v AS value, err FROM (
   WITH s0 AS (SELECT raw_value, raw_value AS v, CAST(NULL AS STRING) AS err
-    FROM `spine_work_values` WHERE identifier_index = 2 AND REGEXP_REPLACE(raw_value, '^[\\t\\n\\x{0B}\\f\\r \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}]+|[\\t\\n\\x{0B}\\f\\r \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}]+$', '') <> ''),
+    FROM `crm_data`.`spine_work_values` WHERE identifier_index = 2 AND REGEXP_REPLACE(raw_value, '^[\\t\\n\\x{0B}\\f\\r \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}]+|[\\t\\n\\x{0B}\\f\\r \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}]+$', '') <> ''),
   s1 AS (
     SELECT raw_value, CASE WHEN err IS NULL THEN nv ELSE v END AS v,
       COALESCE(err, CASE WHEN step_err IS NOT NULL THEN 'trim: ' || step_err WHEN REGEXP_REPLACE(nv, '^[\\t\\n\\x{0B}\\f\\r \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}]+|[\\t\\n\\x{0B}\\f\\r \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}]+$', '') = '' THEN 'trim: leaves the value empty' END) AS err
@@ -142,42 +142,42 @@ SELECT 2 AS identifier_index, raw_value, v AS value, err FROM (
 
 -- Statuses of every distinct value: empty (blank), invalid (a step rejected it), blocked (blocked_values
 -- as written or after the steps, then blocked_patterns matching the whole value), otherwise used.
-DROP VIEW IF EXISTS `spine_work_class`;
+DROP TABLE IF EXISTS `crm_data`.`spine_work_class`;
 
-CACHE TABLE `spine_work_class` AS
+CREATE TABLE `crm_data`.`spine_work_class` USING PARQUET AS
 SELECT v.identifier_index, v.raw_value,
   CASE WHEN s.raw_value IS NULL OR s.err IS NOT NULL THEN '' ELSE s.value END AS standardized_value,
   CASE WHEN s.raw_value IS NULL THEN 'empty' WHEN s.err IS NOT NULL THEN 'invalid'
     WHEN s.why IS NOT NULL THEN 'blocked' ELSE 'used' END AS status,
   CASE WHEN s.raw_value IS NULL THEN '' WHEN s.err IS NOT NULL THEN s.err
     WHEN s.why IS NOT NULL THEN s.why ELSE '' END AS detail
-FROM `spine_work_values` AS v
+FROM `crm_data`.`spine_work_values` AS v
 LEFT JOIN (SELECT s.*, CASE WHEN s.identifier_index = 0 AND s.value IN ('test@test.com') THEN 'listed in blocked_values'
-    WHEN s.identifier_index = 1 AND (s.value RLIKE '^(?:0+)\\z') THEN 'matches blocked pattern \'0+\'' END AS why FROM `spine_work_std` AS s) AS s
+    WHEN s.identifier_index = 1 AND (s.value RLIKE '^(?:0+)\\z') THEN 'matches blocked pattern \'0+\'' END AS why FROM `crm_data`.`spine_work_std` AS s) AS s
   ON s.identifier_index = v.identifier_index AND s.raw_value = v.raw_value;
 
 -- Quarantine: a used value held by more distinct records than its identifier's max_records_per_value.
-DROP VIEW IF EXISTS `spine_work_quarantine`;
+DROP TABLE IF EXISTS `crm_data`.`spine_work_quarantine`;
 
-CACHE TABLE `spine_work_quarantine` AS
+CREATE TABLE `crm_data`.`spine_work_quarantine` USING PARQUET AS
 SELECT identifier_index, standardized_value, holders, max_records
 FROM (SELECT o.identifier_index, c.standardized_value, COUNT(DISTINCT o.rec) AS holders, CASE o.identifier_index WHEN 0 THEN 20 END AS max_records
-      FROM `spine_work_raw` AS o JOIN `spine_work_class` AS c ON c.identifier_index = o.identifier_index AND c.raw_value = o.raw_value
+      FROM `crm_data`.`spine_work_raw` AS o JOIN `crm_data`.`spine_work_class` AS c ON c.identifier_index = o.identifier_index AND c.raw_value = o.raw_value
       WHERE c.status = 'used' GROUP BY o.identifier_index, c.standardized_value) AS h
 WHERE holders > max_records;
 
 -- The observations: each record's raw values with their status and why.
-DROP VIEW IF EXISTS `spine_work_obs`;
+DROP TABLE IF EXISTS `crm_data`.`spine_work_obs`;
 
-CACHE TABLE `spine_work_obs` AS
+CREATE TABLE `crm_data`.`spine_work_obs` USING PARQUET AS
 SELECT o.rec, CASE o.identifier_index WHEN 0 THEN 'email' WHEN 1 THEN 'customer_id' WHEN 2 THEN 'last_name' END AS identifier, o.identifier_index, CASE o.identifier_index WHEN 0 THEN 1 WHEN 1 THEN 0 WHEN 2 THEN 2 END AS identifier_rank,
   o.raw_value, c.standardized_value,
   CASE WHEN q.holders IS NOT NULL THEN 'blocked' ELSE c.status END AS status,
   CASE WHEN q.holders IS NOT NULL THEN 'held by ' || CAST(q.holders AS STRING) || ' records, over max_records_per_value ' || CAST(q.max_records AS STRING)
     ELSE c.detail END AS detail
-FROM `spine_work_raw` AS o
-JOIN `spine_work_class` AS c ON c.identifier_index = o.identifier_index AND c.raw_value = o.raw_value
-LEFT JOIN `spine_work_quarantine` AS q ON c.status = 'used' AND q.identifier_index = o.identifier_index
+FROM `crm_data`.`spine_work_raw` AS o
+JOIN `crm_data`.`spine_work_class` AS c ON c.identifier_index = o.identifier_index AND c.raw_value = o.raw_value
+LEFT JOIN `crm_data`.`spine_work_quarantine` AS q ON c.status = 'used' AND q.identifier_index = o.identifier_index
   AND q.standardized_value = c.standardized_value;
 
 -- identity_lookup: every observation with its status and why.
@@ -185,60 +185,60 @@ DROP TABLE IF EXISTS `crm_data`.`identity_lookup`;
 
 CREATE TABLE `crm_data`.`identity_lookup` USING PARQUET AS
 SELECT r.model, r.key, o.identifier, o.raw_value, o.standardized_value, o.status, o.detail
-FROM `spine_work_obs` AS o JOIN `spine_work_record` AS r ON r.rec = o.rec;
+FROM `crm_data`.`spine_work_obs` AS o JOIN `crm_data`.`spine_work_record` AS r ON r.rec = o.rec;
 
 -- The distinct used values of each record, which matching and the limits look at.
-DROP VIEW IF EXISTS `spine_work_used`;
+DROP TABLE IF EXISTS `crm_data`.`spine_work_used`;
 
-CACHE TABLE `spine_work_used` AS
-SELECT DISTINCT rec, identifier_index, standardized_value AS value FROM `spine_work_obs` WHERE status = 'used';
+CREATE TABLE `crm_data`.`spine_work_used` USING PARQUET AS
+SELECT DISTINCT rec, identifier_index, standardized_value AS value FROM `crm_data`.`spine_work_obs` WHERE status = 'used';
 
 -- Step 3 (missing) and the starting point of clustering: every record with a used value is a profile of
 -- its own (named by its smallest record number), nothing frozen yet.
-DROP VIEW IF EXISTS `spine_work_state_0`;
+DROP TABLE IF EXISTS `crm_data`.`spine_work_state_0`;
 
-CACHE TABLE `spine_work_state_0` AS
+CREATE TABLE `crm_data`.`spine_work_state_0` USING PARQUET AS
 SELECT DISTINCT rec, rec AS profile, FALSE AS frozen, CAST(NULL AS BIGINT) AS conflict_stage,
   CAST(NULL AS BIGINT) AS conflict_comp
-FROM `spine_work_used`;
+FROM `crm_data`.`spine_work_used`;
 
 -- Stage 1: rule 'same_customer' (exact criteria only).
 -- Blocks: records not frozen, one row per combination of their values of the exact criteria.
-DROP VIEW IF EXISTS `spine_work_block_1`;
+DROP TABLE IF EXISTS `crm_data`.`spine_work_block_1`;
 
-CACHE TABLE `spine_work_block_1` AS
+CREATE TABLE `crm_data`.`spine_work_block_1` USING PARQUET AS
 SELECT live.rec, c0.value AS k0
-FROM (SELECT rec FROM `spine_work_state_0` WHERE NOT frozen) AS live
-  JOIN (SELECT DISTINCT rec, value FROM `spine_work_used` WHERE identifier_index IN (1)) AS c0 ON c0.rec = live.rec;
+FROM (SELECT rec FROM `crm_data`.`spine_work_state_0` WHERE NOT frozen) AS live
+  JOIN (SELECT DISTINCT rec, value FROM `crm_data`.`spine_work_used` WHERE identifier_index IN (1)) AS c0 ON c0.rec = live.rec;
 
 -- Candidate pairs: each record with the first other record of its block (anchor order) it has no
 -- pairwise conflict with, so evidence grows linearly with the block.
-DROP VIEW IF EXISTS `spine_work_cand_1`;
+DROP TABLE IF EXISTS `crm_data`.`spine_work_cand_1`;
 
-CACHE TABLE `spine_work_cand_1` AS
+CREATE TABLE `crm_data`.`spine_work_cand_1` USING PARQUET AS
 SELECT DISTINCT LEAST(a, b) AS a, GREATEST(a, b) AS b, 'customer_id=1.0000' AS scores, FALSE AS conflict, '' AS detail
 FROM (SELECT x.rec AS a, MIN(y.rec) AS b
-FROM `spine_work_block_1` AS x JOIN `spine_work_block_1` AS y ON x.k0 = y.k0 AND x.rec <> y.rec
+FROM `crm_data`.`spine_work_block_1` AS x JOIN `crm_data`.`spine_work_block_1` AS y ON x.k0 = y.k0 AND x.rec <> y.rec
 WHERE NOT EXISTS (SELECT 1 FROM (SELECT a, b, 0 AS sort1, identifier_index AS sort2, 'identifier' AS kind, name,
     CAST(cnt AS STRING) || ' distinct ' || name || ' values, over conflict_limit ' || CAST(lim AS STRING) AS text
   FROM (SELECT g.a, g.b, u.identifier_index, CASE u.identifier_index WHEN 1 THEN 'customer_id' END AS name,
       COUNT(DISTINCT u.value) AS cnt, CASE u.identifier_index WHEN 1 THEN 1 END AS lim
-    FROM (SELECT a, b, a AS rec FROM (SELECT DISTINCT x.rec AS a, y.rec AS b FROM `spine_work_block_1` AS x JOIN `spine_work_block_1` AS y ON x.k0 = y.k0 AND x.rec <> y.rec) AS o UNION ALL SELECT a, b, b AS rec FROM (SELECT DISTINCT x.rec AS a, y.rec AS b FROM `spine_work_block_1` AS x JOIN `spine_work_block_1` AS y ON x.k0 = y.k0 AND x.rec <> y.rec) AS o) AS g JOIN `spine_work_used` AS u ON u.rec = g.rec
+    FROM (SELECT a, b, a AS rec FROM (SELECT DISTINCT x.rec AS a, y.rec AS b FROM `crm_data`.`spine_work_block_1` AS x JOIN `crm_data`.`spine_work_block_1` AS y ON x.k0 = y.k0 AND x.rec <> y.rec) AS o UNION ALL SELECT a, b, b AS rec FROM (SELECT DISTINCT x.rec AS a, y.rec AS b FROM `crm_data`.`spine_work_block_1` AS x JOIN `crm_data`.`spine_work_block_1` AS y ON x.k0 = y.k0 AND x.rec <> y.rec) AS o) AS g JOIN `crm_data`.`spine_work_used` AS u ON u.rec = g.rec
     WHERE u.identifier_index IN (1)
     GROUP BY g.a, g.b, u.identifier_index) AS c
   WHERE cnt > lim) AS k WHERE k.a = x.rec AND k.b = y.rec)
 GROUP BY x.rec, x.k0) AS p WHERE b IS NOT NULL;
 
 -- Merges: the accepted pairs as edges between the profiles of the previous stage (both directions).
-DROP VIEW IF EXISTS `spine_work_edge_1`;
+DROP TABLE IF EXISTS `crm_data`.`spine_work_edge_1`;
 
-CACHE TABLE `spine_work_edge_1` AS
+CREATE TABLE `crm_data`.`spine_work_edge_1` USING PARQUET AS
 SELECT DISTINCT pa.profile AS src, pb.profile AS dst
-FROM `spine_work_cand_1` AS c JOIN `spine_work_state_0` AS pa ON pa.rec = c.a JOIN `spine_work_state_0` AS pb ON pb.rec = c.b
+FROM `crm_data`.`spine_work_cand_1` AS c JOIN `crm_data`.`spine_work_state_0` AS pa ON pa.rec = c.a JOIN `crm_data`.`spine_work_state_0` AS pb ON pb.rec = c.b
 WHERE NOT c.conflict AND pa.profile <> pb.profile
 UNION
 SELECT DISTINCT pb.profile AS src, pa.profile AS dst
-FROM `spine_work_cand_1` AS c JOIN `spine_work_state_0` AS pa ON pa.rec = c.a JOIN `spine_work_state_0` AS pb ON pb.rec = c.b
+FROM `crm_data`.`spine_work_cand_1` AS c JOIN `crm_data`.`spine_work_state_0` AS pa ON pa.rec = c.a JOIN `crm_data`.`spine_work_state_0` AS pb ON pb.rec = c.b
 WHERE NOT c.conflict AND pa.profile <> pb.profile;
 
 -- Connected components by label propagation: every profile takes the smallest label among its
@@ -248,13 +248,13 @@ BEGIN
   DECLARE rounds BIGINT DEFAULT 0;
   DROP TABLE IF EXISTS `crm_data`.`spine_labels_1`;
   CREATE TABLE `crm_data`.`spine_labels_1` USING PARQUET AS
-    SELECT src AS node, LEAST(src, MIN(dst)) AS comp, CAST(0 AS BIGINT) AS lp_round FROM `spine_work_edge_1` GROUP BY src;
+    SELECT src AS node, LEAST(src, MIN(dst)) AS comp, CAST(0 AS BIGINT) AS lp_round FROM `crm_data`.`spine_work_edge_1` GROUP BY src;
   WHILE changed > 0 DO
     DROP TABLE IF EXISTS `crm_data`.`spine_labels_next_1`;
     CREATE TABLE `crm_data`.`spine_labels_next_1` USING PARQUET AS
       SELECT l.node, LEAST(l.comp, MIN(n.comp)) AS comp,
         CASE WHEN MIN(n.comp) < l.comp THEN rounds + 1 ELSE l.lp_round END AS lp_round
-      FROM `crm_data`.`spine_labels_1` AS l JOIN `spine_work_edge_1` AS e ON e.src = l.node JOIN `crm_data`.`spine_labels_1` AS n ON n.node = e.dst
+      FROM `crm_data`.`spine_labels_1` AS l JOIN `crm_data`.`spine_work_edge_1` AS e ON e.src = l.node JOIN `crm_data`.`spine_labels_1` AS n ON n.node = e.dst
       GROUP BY l.node, l.comp, l.lp_round;
     SET changed = (SELECT COUNT(*) FROM `crm_data`.`spine_labels_next_1` AS x JOIN `crm_data`.`spine_labels_1` AS y ON x.node = y.node WHERE x.comp <> y.comp);
     SET rounds = rounds + 1;
@@ -263,139 +263,139 @@ BEGIN
   END WHILE;
 END;
 
-DROP VIEW IF EXISTS `spine_work_comp_1`;
+DROP TABLE IF EXISTS `crm_data`.`spine_work_comp_1`;
 
-CACHE TABLE `spine_work_comp_1` AS
+CREATE TABLE `crm_data`.`spine_work_comp_1` USING PARQUET AS
 SELECT node, comp, lp_round FROM `crm_data`.`spine_labels_1`;
 
-SELECT CASE WHEN EXISTS (SELECT 1 FROM `spine_work_edge_1` AS e JOIN `spine_work_comp_1` AS a ON a.node = e.src JOIN `spine_work_comp_1` AS b ON b.node = e.dst WHERE a.comp <> b.comp) THEN RAISE_ERROR('label propagation did not converge at stage 1') END AS spine_check;
+SELECT CASE WHEN EXISTS (SELECT 1 FROM `crm_data`.`spine_work_edge_1` AS e JOIN `crm_data`.`spine_work_comp_1` AS a ON a.node = e.src JOIN `crm_data`.`spine_work_comp_1` AS b ON b.node = e.dst WHERE a.comp <> b.comp) THEN RAISE_ERROR('label propagation did not converge at stage 1') END AS spine_check;
 
 -- Each merge is checked against the conflict limits, one_per_profile and max_profile_size; a merge that
 -- breaks any of them is refused and its parts stay as they were after the previous stage.
-DROP VIEW IF EXISTS `spine_work_broken_1`;
+DROP TABLE IF EXISTS `crm_data`.`spine_work_broken_1`;
 
-CACHE TABLE `spine_work_broken_1` AS
+CREATE TABLE `crm_data`.`spine_work_broken_1` USING PARQUET AS
 SELECT comp, 0 AS sort1, identifier_index AS sort2, 'identifier' AS kind, name,
     CAST(cnt AS STRING) || ' distinct ' || name || ' values, over conflict_limit ' || CAST(lim AS STRING) AS text
   FROM (SELECT g.comp, u.identifier_index, CASE u.identifier_index WHEN 1 THEN 'customer_id' END AS name,
       COUNT(DISTINCT u.value) AS cnt, CASE u.identifier_index WHEN 1 THEN 1 END AS lim
-    FROM (SELECT c.comp, st.rec FROM `spine_work_comp_1` AS c JOIN `spine_work_state_0` AS st ON st.profile = c.node) AS g JOIN `spine_work_used` AS u ON u.rec = g.rec
+    FROM (SELECT c.comp, st.rec FROM `crm_data`.`spine_work_comp_1` AS c JOIN `crm_data`.`spine_work_state_0` AS st ON st.profile = c.node) AS g JOIN `crm_data`.`spine_work_used` AS u ON u.rec = g.rec
     WHERE u.identifier_index IN (1)
     GROUP BY g.comp, u.identifier_index) AS c
   WHERE cnt > lim
   UNION ALL
   SELECT comp, 2 AS sort1, 0 AS sort2, 'size' AS kind, '' AS name,
     CAST(cnt AS STRING) || ' records, over max_profile_size 50' AS text
-  FROM (SELECT g.comp, COUNT(*) AS cnt FROM (SELECT c.comp, st.rec FROM `spine_work_comp_1` AS c JOIN `spine_work_state_0` AS st ON st.profile = c.node) AS g GROUP BY g.comp) AS c
+  FROM (SELECT g.comp, COUNT(*) AS cnt FROM (SELECT c.comp, st.rec FROM `crm_data`.`spine_work_comp_1` AS c JOIN `crm_data`.`spine_work_state_0` AS st ON st.profile = c.node) AS g GROUP BY g.comp) AS c
   WHERE cnt > 50;
 
-DROP VIEW IF EXISTS `spine_work_check_1`;
+DROP TABLE IF EXISTS `crm_data`.`spine_work_check_1`;
 
-CACHE TABLE `spine_work_check_1` AS
+CREATE TABLE `crm_data`.`spine_work_check_1` USING PARQUET AS
 SELECT c.comp, k.comp IS NOT NULL AS refused, k.broken_text,
   CASE WHEN k.ids IS NULL THEN '' ELSE k.ids || ' value' END
     || CASE WHEN k.ids IS NOT NULL AND k.models IS NOT NULL THEN ' and no ' ELSE '' END
     || CASE WHEN k.models IS NULL THEN '' ELSE k.models || ' record' END AS value_names,
   COALESCE(k.value_limits, 0) AS value_limits
-FROM (SELECT DISTINCT comp FROM `spine_work_comp_1`) AS c
+FROM (SELECT DISTINCT comp FROM `crm_data`.`spine_work_comp_1`) AS c
 LEFT JOIN (
   SELECT comp, ARRAY_JOIN(TRANSFORM(ARRAY_SORT(COLLECT_LIST(STRUCT(sort1, sort2, text AS v))), x -> x.v), '; ') AS broken_text, ARRAY_JOIN(TRANSFORM(ARRAY_SORT(COLLECT_LIST(STRUCT(sort1, sort2, CASE WHEN kind = 'identifier' THEN name END AS v))), x -> x.v), ' or ') AS ids, ARRAY_JOIN(TRANSFORM(ARRAY_SORT(COLLECT_LIST(STRUCT(sort1, sort2, CASE WHEN kind = 'model' THEN name END AS v))), x -> x.v), ' or ') AS models,
     SUM(CASE WHEN kind <> 'size' THEN 1 ELSE 0 END) AS value_limits
-  FROM `spine_work_broken_1` GROUP BY comp
+  FROM `crm_data`.`spine_work_broken_1` GROUP BY comp
 ) AS k ON k.comp = c.comp;
 
 -- In a refused merge, a part holding no value of any broken limit cannot be attributed safely: its
 -- records become conflict records, frozen out of every later stage.
-DROP VIEW IF EXISTS `spine_work_part_1`;
+DROP TABLE IF EXISTS `crm_data`.`spine_work_part_1`;
 
-CACHE TABLE `spine_work_part_1` AS
+CREATE TABLE `crm_data`.`spine_work_part_1` USING PARQUET AS
 WITH refused AS (
-  SELECT c.node AS profile, c.comp FROM `spine_work_comp_1` AS c JOIN `spine_work_check_1` AS k ON k.comp = c.comp
+  SELECT c.node AS profile, c.comp FROM `crm_data`.`spine_work_comp_1` AS c JOIN `crm_data`.`spine_work_check_1` AS k ON k.comp = c.comp
   WHERE k.refused AND k.value_limits > 0
 ),
 holding AS (
   SELECT DISTINCT p.profile, p.comp FROM refused AS p
-  JOIN `spine_work_state_0` AS st ON st.profile = p.profile
-  JOIN `spine_work_broken_1` AS b ON b.comp = p.comp AND b.kind = 'identifier'
-  JOIN `spine_work_used` AS u ON u.rec = st.rec AND u.identifier_index = b.sort2
+  JOIN `crm_data`.`spine_work_state_0` AS st ON st.profile = p.profile
+  JOIN `crm_data`.`spine_work_broken_1` AS b ON b.comp = p.comp AND b.kind = 'identifier'
+  JOIN `crm_data`.`spine_work_used` AS u ON u.rec = st.rec AND u.identifier_index = b.sort2
   UNION
   SELECT DISTINCT p.profile, p.comp FROM refused AS p
-  JOIN `spine_work_state_0` AS st ON st.profile = p.profile
-  JOIN `spine_work_broken_1` AS b ON b.comp = p.comp AND b.kind = 'model'
-  JOIN `spine_work_record` AS r ON r.rec = st.rec AND r.model = b.name
+  JOIN `crm_data`.`spine_work_state_0` AS st ON st.profile = p.profile
+  JOIN `crm_data`.`spine_work_broken_1` AS b ON b.comp = p.comp AND b.kind = 'model'
+  JOIN `crm_data`.`spine_work_record` AS r ON r.rec = st.rec AND r.model = b.name
 )
 SELECT p.profile, p.comp, h.profile IS NOT NULL AS holds
 FROM refused AS p LEFT JOIN holding AS h ON h.profile = p.profile AND h.comp = p.comp;
 
 -- The profiles after this stage.
-DROP VIEW IF EXISTS `spine_work_state_1`;
+DROP TABLE IF EXISTS `crm_data`.`spine_work_state_1`;
 
-CACHE TABLE `spine_work_state_1` AS
+CREATE TABLE `crm_data`.`spine_work_state_1` USING PARQUET AS
 SELECT st.rec,
   CASE WHEN k.refused = FALSE THEN c.comp ELSE st.profile END AS profile,
   st.frozen OR COALESCE(NOT p.holds, FALSE) AS frozen,
   CASE WHEN p.holds = FALSE THEN CAST(1 AS BIGINT) ELSE st.conflict_stage END AS conflict_stage,
   CASE WHEN p.holds = FALSE THEN c.comp ELSE st.conflict_comp END AS conflict_comp
-FROM `spine_work_state_0` AS st
-LEFT JOIN `spine_work_comp_1` AS c ON c.node = st.profile
-LEFT JOIN `spine_work_check_1` AS k ON k.comp = c.comp
-LEFT JOIN `spine_work_part_1` AS p ON p.profile = st.profile;
+FROM `crm_data`.`spine_work_state_0` AS st
+LEFT JOIN `crm_data`.`spine_work_comp_1` AS c ON c.node = st.profile
+LEFT JOIN `crm_data`.`spine_work_check_1` AS k ON k.comp = c.comp
+LEFT JOIN `crm_data`.`spine_work_part_1` AS p ON p.profile = st.profile;
 
 -- Decisions: pair_conflict as found; accepted pairs whose merge was refused are merge_refused.
-DROP VIEW IF EXISTS `spine_work_pairs_1`;
+DROP TABLE IF EXISTS `crm_data`.`spine_work_pairs_1`;
 
-CACHE TABLE `spine_work_pairs_1` AS
+CREATE TABLE `crm_data`.`spine_work_pairs_1` USING PARQUET AS
 SELECT CAST(1 AS BIGINT) AS stage, c.a, c.b, c.scores,
   CASE WHEN c.conflict THEN 'pair_conflict' WHEN pa.profile <> pb.profile AND k.refused THEN 'merge_refused'
     ELSE 'accepted' END AS decision,
   CASE WHEN c.conflict THEN c.detail WHEN pa.profile <> pb.profile AND k.refused
     THEN 'the merged profile would hold ' || k.broken_text ELSE '' END AS detail
-FROM `spine_work_cand_1` AS c
-JOIN `spine_work_state_0` AS pa ON pa.rec = c.a JOIN `spine_work_state_0` AS pb ON pb.rec = c.b
-LEFT JOIN `spine_work_comp_1` AS cc ON cc.node = pa.profile
-LEFT JOIN `spine_work_check_1` AS k ON k.comp = cc.comp;
+FROM `crm_data`.`spine_work_cand_1` AS c
+JOIN `crm_data`.`spine_work_state_0` AS pa ON pa.rec = c.a JOIN `crm_data`.`spine_work_state_0` AS pb ON pb.rec = c.b
+LEFT JOIN `crm_data`.`spine_work_comp_1` AS cc ON cc.node = pa.profile
+LEFT JOIN `crm_data`.`spine_work_check_1` AS k ON k.comp = cc.comp;
 
 -- The stage's counts for identity_rule_metrics.
-DROP VIEW IF EXISTS `spine_work_stats_1`;
+DROP TABLE IF EXISTS `crm_data`.`spine_work_stats_1`;
 
-CACHE TABLE `spine_work_stats_1` AS
+CREATE TABLE `crm_data`.`spine_work_stats_1` USING PARQUET AS
 SELECT CAST(1 AS BIGINT) AS stage,
-  (SELECT COUNT(DISTINCT rec) FROM `spine_work_block_1`) AS applicable_records,
-  (SELECT COUNT(*) FROM `spine_work_pairs_1`) AS candidate_pairs,
-  (SELECT COUNT(*) FROM `spine_work_pairs_1` WHERE decision = 'accepted') AS accepted_pairs,
-  (SELECT COUNT(*) FROM `spine_work_pairs_1` WHERE decision = 'pair_conflict') AS pair_conflicts,
-  (SELECT COUNT(*) FROM `spine_work_pairs_1` WHERE decision = 'merge_refused') AS merge_refused_pairs,
-  (SELECT COUNT(*) FROM (SELECT a AS rec FROM `spine_work_pairs_1` WHERE decision = 'accepted' UNION SELECT b FROM `spine_work_pairs_1` WHERE decision = 'accepted') AS l) AS linked_records,
+  (SELECT COUNT(DISTINCT rec) FROM `crm_data`.`spine_work_block_1`) AS applicable_records,
+  (SELECT COUNT(*) FROM `crm_data`.`spine_work_pairs_1`) AS candidate_pairs,
+  (SELECT COUNT(*) FROM `crm_data`.`spine_work_pairs_1` WHERE decision = 'accepted') AS accepted_pairs,
+  (SELECT COUNT(*) FROM `crm_data`.`spine_work_pairs_1` WHERE decision = 'pair_conflict') AS pair_conflicts,
+  (SELECT COUNT(*) FROM `crm_data`.`spine_work_pairs_1` WHERE decision = 'merge_refused') AS merge_refused_pairs,
+  (SELECT COUNT(*) FROM (SELECT a AS rec FROM `crm_data`.`spine_work_pairs_1` WHERE decision = 'accepted' UNION SELECT b FROM `crm_data`.`spine_work_pairs_1` WHERE decision = 'accepted') AS l) AS linked_records,
   0 AS skipped_blocks,
-  (SELECT COUNT(*) FROM `spine_work_check_1` WHERE NOT refused) AS merges,
-  (SELECT COUNT(*) FROM `spine_work_check_1` AS k WHERE NOT refused AND NOT EXISTS (
-     SELECT 1 FROM `spine_work_comp_1` AS c JOIN `spine_work_state_0` AS st ON st.profile = c.node WHERE c.comp = k.comp AND st.rec <> st.profile)) AS profiles_created,
-  (SELECT COUNT(*) FROM `spine_work_check_1` AS k WHERE NOT refused AND EXISTS (
-     SELECT 1 FROM `spine_work_comp_1` AS c JOIN `spine_work_state_0` AS st ON st.profile = c.node WHERE c.comp = k.comp AND st.rec <> st.profile)) AS profiles_grown,
-  (SELECT COUNT(*) FROM `spine_work_check_1` WHERE refused) AS merges_refused,
-  (SELECT COUNT(*) FROM `spine_work_state_1` WHERE conflict_stage = 1) AS conflict_records,
-  (SELECT COUNT(DISTINCT profile) FROM `spine_work_state_1` WHERE NOT frozen) AS profiles_after,
-  (SELECT COALESCE(MAX(lp_round), 0) FROM `spine_work_comp_1`) AS rounds;
+  (SELECT COUNT(*) FROM `crm_data`.`spine_work_check_1` WHERE NOT refused) AS merges,
+  (SELECT COUNT(*) FROM `crm_data`.`spine_work_check_1` AS k WHERE NOT refused AND NOT EXISTS (
+     SELECT 1 FROM `crm_data`.`spine_work_comp_1` AS c JOIN `crm_data`.`spine_work_state_0` AS st ON st.profile = c.node WHERE c.comp = k.comp AND st.rec <> st.profile)) AS profiles_created,
+  (SELECT COUNT(*) FROM `crm_data`.`spine_work_check_1` AS k WHERE NOT refused AND EXISTS (
+     SELECT 1 FROM `crm_data`.`spine_work_comp_1` AS c JOIN `crm_data`.`spine_work_state_0` AS st ON st.profile = c.node WHERE c.comp = k.comp AND st.rec <> st.profile)) AS profiles_grown,
+  (SELECT COUNT(*) FROM `crm_data`.`spine_work_check_1` WHERE refused) AS merges_refused,
+  (SELECT COUNT(*) FROM `crm_data`.`spine_work_state_1` WHERE conflict_stage = 1) AS conflict_records,
+  (SELECT COUNT(DISTINCT profile) FROM `crm_data`.`spine_work_state_1` WHERE NOT frozen) AS profiles_after,
+  (SELECT COALESCE(MAX(lp_round), 0) FROM `crm_data`.`spine_work_comp_1`) AS rounds;
 
 -- Stage 2: rule 'email_and_name' (with fuzzy criteria).
 -- Blocks: records not frozen, one row per combination of their values of the exact criteria.
-DROP VIEW IF EXISTS `spine_work_block_2`;
+DROP TABLE IF EXISTS `crm_data`.`spine_work_block_2`;
 
-CACHE TABLE `spine_work_block_2` AS
+CREATE TABLE `crm_data`.`spine_work_block_2` USING PARQUET AS
 SELECT live.rec, c0.value AS k0
-FROM (SELECT rec FROM `spine_work_state_1` WHERE NOT frozen) AS live
-  JOIN (SELECT DISTINCT rec, value FROM `spine_work_used` WHERE identifier_index IN (0)) AS c0 ON c0.rec = live.rec;
+FROM (SELECT rec FROM `crm_data`.`spine_work_state_1` WHERE NOT frozen) AS live
+  JOIN (SELECT DISTINCT rec, value FROM `crm_data`.`spine_work_used` WHERE identifier_index IN (0)) AS c0 ON c0.rec = live.rec;
 
 -- Candidate pairs: every pair inside a block (blocks over max_block_size are skipped), kept when every
 -- fuzzy criterion reaches its threshold with the best pair of values; a pair whose two records
 -- together break a conflict limit or one_per_profile is a pair_conflict.
-DROP VIEW IF EXISTS `spine_work_cand_2`;
+DROP TABLE IF EXISTS `crm_data`.`spine_work_cand_2`;
 
-CACHE TABLE `spine_work_cand_2` AS
+CREATE TABLE `crm_data`.`spine_work_cand_2` USING PARQUET AS
 WITH pairs AS (
   SELECT DISTINCT x.rec AS a, y.rec AS b
-  FROM `spine_work_block_2` AS x JOIN `spine_work_block_2` AS y ON x.k0 = y.k0 AND x.rec < y.rec
-  JOIN (SELECT k0, COUNT(*) AS n FROM `spine_work_block_2` GROUP BY k0) AS s ON s.k0 = x.k0
+  FROM `crm_data`.`spine_work_block_2` AS x JOIN `crm_data`.`spine_work_block_2` AS y ON x.k0 = y.k0 AND x.rec < y.rec
+  JOIN (SELECT k0, COUNT(*) AS n FROM `crm_data`.`spine_work_block_2` GROUP BY k0) AS s ON s.k0 = x.k0
   WHERE s.n <= 100
 ),
 scored AS (
@@ -403,8 +403,8 @@ scored AS (
   FROM pairs
   JOIN (SELECT p.a, p.b, MAX(CASE WHEN ua.value = ub.value THEN CAST(1 AS DOUBLE) ELSE CAST(1 AS DOUBLE) - CAST(LEVENSHTEIN(ua.value, ub.value) AS DOUBLE) / CAST(GREATEST(LENGTH(ua.value), LENGTH(ub.value)) AS DOUBLE) END) AS score
     FROM pairs AS p
-    JOIN `spine_work_used` AS ua ON ua.rec = p.a AND ua.identifier_index IN (2)
-    JOIN `spine_work_used` AS ub ON ub.rec = p.b AND ub.identifier_index IN (2)
+    JOIN `crm_data`.`spine_work_used` AS ua ON ua.rec = p.a AND ua.identifier_index IN (2)
+    JOIN `crm_data`.`spine_work_used` AS ub ON ub.rec = p.b AND ub.identifier_index IN (2)
     GROUP BY p.a, p.b) AS f0 ON f0.a = pairs.a AND f0.b = pairs.b
   WHERE f0.score >= CAST('0.9' AS DOUBLE)
 )
@@ -414,21 +414,21 @@ FROM scored LEFT JOIN (SELECT a, b, ARRAY_JOIN(TRANSFORM(ARRAY_SORT(COLLECT_LIST
     CAST(cnt AS STRING) || ' distinct ' || name || ' values, over conflict_limit ' || CAST(lim AS STRING) AS text
   FROM (SELECT g.a, g.b, u.identifier_index, CASE u.identifier_index WHEN 1 THEN 'customer_id' END AS name,
       COUNT(DISTINCT u.value) AS cnt, CASE u.identifier_index WHEN 1 THEN 1 END AS lim
-    FROM (SELECT a, b, a AS rec FROM scored UNION ALL SELECT a, b, b AS rec FROM scored) AS g JOIN `spine_work_used` AS u ON u.rec = g.rec
+    FROM (SELECT a, b, a AS rec FROM scored UNION ALL SELECT a, b, b AS rec FROM scored) AS g JOIN `crm_data`.`spine_work_used` AS u ON u.rec = g.rec
     WHERE u.identifier_index IN (1)
     GROUP BY g.a, g.b, u.identifier_index) AS c
   WHERE cnt > lim) AS k GROUP BY a, b) AS k ON k.a = scored.a AND k.b = scored.b;
 
 -- Merges: the accepted pairs as edges between the profiles of the previous stage (both directions).
-DROP VIEW IF EXISTS `spine_work_edge_2`;
+DROP TABLE IF EXISTS `crm_data`.`spine_work_edge_2`;
 
-CACHE TABLE `spine_work_edge_2` AS
+CREATE TABLE `crm_data`.`spine_work_edge_2` USING PARQUET AS
 SELECT DISTINCT pa.profile AS src, pb.profile AS dst
-FROM `spine_work_cand_2` AS c JOIN `spine_work_state_1` AS pa ON pa.rec = c.a JOIN `spine_work_state_1` AS pb ON pb.rec = c.b
+FROM `crm_data`.`spine_work_cand_2` AS c JOIN `crm_data`.`spine_work_state_1` AS pa ON pa.rec = c.a JOIN `crm_data`.`spine_work_state_1` AS pb ON pb.rec = c.b
 WHERE NOT c.conflict AND pa.profile <> pb.profile
 UNION
 SELECT DISTINCT pb.profile AS src, pa.profile AS dst
-FROM `spine_work_cand_2` AS c JOIN `spine_work_state_1` AS pa ON pa.rec = c.a JOIN `spine_work_state_1` AS pb ON pb.rec = c.b
+FROM `crm_data`.`spine_work_cand_2` AS c JOIN `crm_data`.`spine_work_state_1` AS pa ON pa.rec = c.a JOIN `crm_data`.`spine_work_state_1` AS pb ON pb.rec = c.b
 WHERE NOT c.conflict AND pa.profile <> pb.profile;
 
 -- Connected components by label propagation: every profile takes the smallest label among its
@@ -438,13 +438,13 @@ BEGIN
   DECLARE rounds BIGINT DEFAULT 0;
   DROP TABLE IF EXISTS `crm_data`.`spine_labels_2`;
   CREATE TABLE `crm_data`.`spine_labels_2` USING PARQUET AS
-    SELECT src AS node, LEAST(src, MIN(dst)) AS comp, CAST(0 AS BIGINT) AS lp_round FROM `spine_work_edge_2` GROUP BY src;
+    SELECT src AS node, LEAST(src, MIN(dst)) AS comp, CAST(0 AS BIGINT) AS lp_round FROM `crm_data`.`spine_work_edge_2` GROUP BY src;
   WHILE changed > 0 DO
     DROP TABLE IF EXISTS `crm_data`.`spine_labels_next_2`;
     CREATE TABLE `crm_data`.`spine_labels_next_2` USING PARQUET AS
       SELECT l.node, LEAST(l.comp, MIN(n.comp)) AS comp,
         CASE WHEN MIN(n.comp) < l.comp THEN rounds + 1 ELSE l.lp_round END AS lp_round
-      FROM `crm_data`.`spine_labels_2` AS l JOIN `spine_work_edge_2` AS e ON e.src = l.node JOIN `crm_data`.`spine_labels_2` AS n ON n.node = e.dst
+      FROM `crm_data`.`spine_labels_2` AS l JOIN `crm_data`.`spine_work_edge_2` AS e ON e.src = l.node JOIN `crm_data`.`spine_labels_2` AS n ON n.node = e.dst
       GROUP BY l.node, l.comp, l.lp_round;
     SET changed = (SELECT COUNT(*) FROM `crm_data`.`spine_labels_next_2` AS x JOIN `crm_data`.`spine_labels_2` AS y ON x.node = y.node WHERE x.comp <> y.comp);
     SET rounds = rounds + 1;
@@ -453,178 +453,178 @@ BEGIN
   END WHILE;
 END;
 
-DROP VIEW IF EXISTS `spine_work_comp_2`;
+DROP TABLE IF EXISTS `crm_data`.`spine_work_comp_2`;
 
-CACHE TABLE `spine_work_comp_2` AS
+CREATE TABLE `crm_data`.`spine_work_comp_2` USING PARQUET AS
 SELECT node, comp, lp_round FROM `crm_data`.`spine_labels_2`;
 
-SELECT CASE WHEN EXISTS (SELECT 1 FROM `spine_work_edge_2` AS e JOIN `spine_work_comp_2` AS a ON a.node = e.src JOIN `spine_work_comp_2` AS b ON b.node = e.dst WHERE a.comp <> b.comp) THEN RAISE_ERROR('label propagation did not converge at stage 2') END AS spine_check;
+SELECT CASE WHEN EXISTS (SELECT 1 FROM `crm_data`.`spine_work_edge_2` AS e JOIN `crm_data`.`spine_work_comp_2` AS a ON a.node = e.src JOIN `crm_data`.`spine_work_comp_2` AS b ON b.node = e.dst WHERE a.comp <> b.comp) THEN RAISE_ERROR('label propagation did not converge at stage 2') END AS spine_check;
 
 -- Each merge is checked against the conflict limits, one_per_profile and max_profile_size; a merge that
 -- breaks any of them is refused and its parts stay as they were after the previous stage.
-DROP VIEW IF EXISTS `spine_work_broken_2`;
+DROP TABLE IF EXISTS `crm_data`.`spine_work_broken_2`;
 
-CACHE TABLE `spine_work_broken_2` AS
+CREATE TABLE `crm_data`.`spine_work_broken_2` USING PARQUET AS
 SELECT comp, 0 AS sort1, identifier_index AS sort2, 'identifier' AS kind, name,
     CAST(cnt AS STRING) || ' distinct ' || name || ' values, over conflict_limit ' || CAST(lim AS STRING) AS text
   FROM (SELECT g.comp, u.identifier_index, CASE u.identifier_index WHEN 1 THEN 'customer_id' END AS name,
       COUNT(DISTINCT u.value) AS cnt, CASE u.identifier_index WHEN 1 THEN 1 END AS lim
-    FROM (SELECT c.comp, st.rec FROM `spine_work_comp_2` AS c JOIN `spine_work_state_1` AS st ON st.profile = c.node) AS g JOIN `spine_work_used` AS u ON u.rec = g.rec
+    FROM (SELECT c.comp, st.rec FROM `crm_data`.`spine_work_comp_2` AS c JOIN `crm_data`.`spine_work_state_1` AS st ON st.profile = c.node) AS g JOIN `crm_data`.`spine_work_used` AS u ON u.rec = g.rec
     WHERE u.identifier_index IN (1)
     GROUP BY g.comp, u.identifier_index) AS c
   WHERE cnt > lim
   UNION ALL
   SELECT comp, 2 AS sort1, 0 AS sort2, 'size' AS kind, '' AS name,
     CAST(cnt AS STRING) || ' records, over max_profile_size 50' AS text
-  FROM (SELECT g.comp, COUNT(*) AS cnt FROM (SELECT c.comp, st.rec FROM `spine_work_comp_2` AS c JOIN `spine_work_state_1` AS st ON st.profile = c.node) AS g GROUP BY g.comp) AS c
+  FROM (SELECT g.comp, COUNT(*) AS cnt FROM (SELECT c.comp, st.rec FROM `crm_data`.`spine_work_comp_2` AS c JOIN `crm_data`.`spine_work_state_1` AS st ON st.profile = c.node) AS g GROUP BY g.comp) AS c
   WHERE cnt > 50;
 
-DROP VIEW IF EXISTS `spine_work_check_2`;
+DROP TABLE IF EXISTS `crm_data`.`spine_work_check_2`;
 
-CACHE TABLE `spine_work_check_2` AS
+CREATE TABLE `crm_data`.`spine_work_check_2` USING PARQUET AS
 SELECT c.comp, k.comp IS NOT NULL AS refused, k.broken_text,
   CASE WHEN k.ids IS NULL THEN '' ELSE k.ids || ' value' END
     || CASE WHEN k.ids IS NOT NULL AND k.models IS NOT NULL THEN ' and no ' ELSE '' END
     || CASE WHEN k.models IS NULL THEN '' ELSE k.models || ' record' END AS value_names,
   COALESCE(k.value_limits, 0) AS value_limits
-FROM (SELECT DISTINCT comp FROM `spine_work_comp_2`) AS c
+FROM (SELECT DISTINCT comp FROM `crm_data`.`spine_work_comp_2`) AS c
 LEFT JOIN (
   SELECT comp, ARRAY_JOIN(TRANSFORM(ARRAY_SORT(COLLECT_LIST(STRUCT(sort1, sort2, text AS v))), x -> x.v), '; ') AS broken_text, ARRAY_JOIN(TRANSFORM(ARRAY_SORT(COLLECT_LIST(STRUCT(sort1, sort2, CASE WHEN kind = 'identifier' THEN name END AS v))), x -> x.v), ' or ') AS ids, ARRAY_JOIN(TRANSFORM(ARRAY_SORT(COLLECT_LIST(STRUCT(sort1, sort2, CASE WHEN kind = 'model' THEN name END AS v))), x -> x.v), ' or ') AS models,
     SUM(CASE WHEN kind <> 'size' THEN 1 ELSE 0 END) AS value_limits
-  FROM `spine_work_broken_2` GROUP BY comp
+  FROM `crm_data`.`spine_work_broken_2` GROUP BY comp
 ) AS k ON k.comp = c.comp;
 
 -- In a refused merge, a part holding no value of any broken limit cannot be attributed safely: its
 -- records become conflict records, frozen out of every later stage.
-DROP VIEW IF EXISTS `spine_work_part_2`;
+DROP TABLE IF EXISTS `crm_data`.`spine_work_part_2`;
 
-CACHE TABLE `spine_work_part_2` AS
+CREATE TABLE `crm_data`.`spine_work_part_2` USING PARQUET AS
 WITH refused AS (
-  SELECT c.node AS profile, c.comp FROM `spine_work_comp_2` AS c JOIN `spine_work_check_2` AS k ON k.comp = c.comp
+  SELECT c.node AS profile, c.comp FROM `crm_data`.`spine_work_comp_2` AS c JOIN `crm_data`.`spine_work_check_2` AS k ON k.comp = c.comp
   WHERE k.refused AND k.value_limits > 0
 ),
 holding AS (
   SELECT DISTINCT p.profile, p.comp FROM refused AS p
-  JOIN `spine_work_state_1` AS st ON st.profile = p.profile
-  JOIN `spine_work_broken_2` AS b ON b.comp = p.comp AND b.kind = 'identifier'
-  JOIN `spine_work_used` AS u ON u.rec = st.rec AND u.identifier_index = b.sort2
+  JOIN `crm_data`.`spine_work_state_1` AS st ON st.profile = p.profile
+  JOIN `crm_data`.`spine_work_broken_2` AS b ON b.comp = p.comp AND b.kind = 'identifier'
+  JOIN `crm_data`.`spine_work_used` AS u ON u.rec = st.rec AND u.identifier_index = b.sort2
   UNION
   SELECT DISTINCT p.profile, p.comp FROM refused AS p
-  JOIN `spine_work_state_1` AS st ON st.profile = p.profile
-  JOIN `spine_work_broken_2` AS b ON b.comp = p.comp AND b.kind = 'model'
-  JOIN `spine_work_record` AS r ON r.rec = st.rec AND r.model = b.name
+  JOIN `crm_data`.`spine_work_state_1` AS st ON st.profile = p.profile
+  JOIN `crm_data`.`spine_work_broken_2` AS b ON b.comp = p.comp AND b.kind = 'model'
+  JOIN `crm_data`.`spine_work_record` AS r ON r.rec = st.rec AND r.model = b.name
 )
 SELECT p.profile, p.comp, h.profile IS NOT NULL AS holds
 FROM refused AS p LEFT JOIN holding AS h ON h.profile = p.profile AND h.comp = p.comp;
 
 -- The profiles after this stage.
-DROP VIEW IF EXISTS `spine_work_state_2`;
+DROP TABLE IF EXISTS `crm_data`.`spine_work_state_2`;
 
-CACHE TABLE `spine_work_state_2` AS
+CREATE TABLE `crm_data`.`spine_work_state_2` USING PARQUET AS
 SELECT st.rec,
   CASE WHEN k.refused = FALSE THEN c.comp ELSE st.profile END AS profile,
   st.frozen OR COALESCE(NOT p.holds, FALSE) AS frozen,
   CASE WHEN p.holds = FALSE THEN CAST(2 AS BIGINT) ELSE st.conflict_stage END AS conflict_stage,
   CASE WHEN p.holds = FALSE THEN c.comp ELSE st.conflict_comp END AS conflict_comp
-FROM `spine_work_state_1` AS st
-LEFT JOIN `spine_work_comp_2` AS c ON c.node = st.profile
-LEFT JOIN `spine_work_check_2` AS k ON k.comp = c.comp
-LEFT JOIN `spine_work_part_2` AS p ON p.profile = st.profile;
+FROM `crm_data`.`spine_work_state_1` AS st
+LEFT JOIN `crm_data`.`spine_work_comp_2` AS c ON c.node = st.profile
+LEFT JOIN `crm_data`.`spine_work_check_2` AS k ON k.comp = c.comp
+LEFT JOIN `crm_data`.`spine_work_part_2` AS p ON p.profile = st.profile;
 
 -- Decisions: pair_conflict as found; accepted pairs whose merge was refused are merge_refused.
-DROP VIEW IF EXISTS `spine_work_pairs_2`;
+DROP TABLE IF EXISTS `crm_data`.`spine_work_pairs_2`;
 
-CACHE TABLE `spine_work_pairs_2` AS
+CREATE TABLE `crm_data`.`spine_work_pairs_2` USING PARQUET AS
 SELECT CAST(2 AS BIGINT) AS stage, c.a, c.b, c.scores,
   CASE WHEN c.conflict THEN 'pair_conflict' WHEN pa.profile <> pb.profile AND k.refused THEN 'merge_refused'
     ELSE 'accepted' END AS decision,
   CASE WHEN c.conflict THEN c.detail WHEN pa.profile <> pb.profile AND k.refused
     THEN 'the merged profile would hold ' || k.broken_text ELSE '' END AS detail
-FROM `spine_work_cand_2` AS c
-JOIN `spine_work_state_1` AS pa ON pa.rec = c.a JOIN `spine_work_state_1` AS pb ON pb.rec = c.b
-LEFT JOIN `spine_work_comp_2` AS cc ON cc.node = pa.profile
-LEFT JOIN `spine_work_check_2` AS k ON k.comp = cc.comp;
+FROM `crm_data`.`spine_work_cand_2` AS c
+JOIN `crm_data`.`spine_work_state_1` AS pa ON pa.rec = c.a JOIN `crm_data`.`spine_work_state_1` AS pb ON pb.rec = c.b
+LEFT JOIN `crm_data`.`spine_work_comp_2` AS cc ON cc.node = pa.profile
+LEFT JOIN `crm_data`.`spine_work_check_2` AS k ON k.comp = cc.comp;
 
 -- The stage's counts for identity_rule_metrics.
-DROP VIEW IF EXISTS `spine_work_stats_2`;
+DROP TABLE IF EXISTS `crm_data`.`spine_work_stats_2`;
 
-CACHE TABLE `spine_work_stats_2` AS
+CREATE TABLE `crm_data`.`spine_work_stats_2` USING PARQUET AS
 SELECT CAST(2 AS BIGINT) AS stage,
-  (SELECT COUNT(DISTINCT rec) FROM `spine_work_block_2`) AS applicable_records,
-  (SELECT COUNT(*) FROM `spine_work_pairs_2`) AS candidate_pairs,
-  (SELECT COUNT(*) FROM `spine_work_pairs_2` WHERE decision = 'accepted') AS accepted_pairs,
-  (SELECT COUNT(*) FROM `spine_work_pairs_2` WHERE decision = 'pair_conflict') AS pair_conflicts,
-  (SELECT COUNT(*) FROM `spine_work_pairs_2` WHERE decision = 'merge_refused') AS merge_refused_pairs,
-  (SELECT COUNT(*) FROM (SELECT a AS rec FROM `spine_work_pairs_2` WHERE decision = 'accepted' UNION SELECT b FROM `spine_work_pairs_2` WHERE decision = 'accepted') AS l) AS linked_records,
-  (SELECT COUNT(*) FROM (SELECT k0 FROM `spine_work_block_2` GROUP BY k0 HAVING COUNT(*) > 100) AS s) AS skipped_blocks,
-  (SELECT COUNT(*) FROM `spine_work_check_2` WHERE NOT refused) AS merges,
-  (SELECT COUNT(*) FROM `spine_work_check_2` AS k WHERE NOT refused AND NOT EXISTS (
-     SELECT 1 FROM `spine_work_comp_2` AS c JOIN `spine_work_state_1` AS st ON st.profile = c.node WHERE c.comp = k.comp AND st.rec <> st.profile)) AS profiles_created,
-  (SELECT COUNT(*) FROM `spine_work_check_2` AS k WHERE NOT refused AND EXISTS (
-     SELECT 1 FROM `spine_work_comp_2` AS c JOIN `spine_work_state_1` AS st ON st.profile = c.node WHERE c.comp = k.comp AND st.rec <> st.profile)) AS profiles_grown,
-  (SELECT COUNT(*) FROM `spine_work_check_2` WHERE refused) AS merges_refused,
-  (SELECT COUNT(*) FROM `spine_work_state_2` WHERE conflict_stage = 2) AS conflict_records,
-  (SELECT COUNT(DISTINCT profile) FROM `spine_work_state_2` WHERE NOT frozen) AS profiles_after,
-  (SELECT COALESCE(MAX(lp_round), 0) FROM `spine_work_comp_2`) AS rounds;
+  (SELECT COUNT(DISTINCT rec) FROM `crm_data`.`spine_work_block_2`) AS applicable_records,
+  (SELECT COUNT(*) FROM `crm_data`.`spine_work_pairs_2`) AS candidate_pairs,
+  (SELECT COUNT(*) FROM `crm_data`.`spine_work_pairs_2` WHERE decision = 'accepted') AS accepted_pairs,
+  (SELECT COUNT(*) FROM `crm_data`.`spine_work_pairs_2` WHERE decision = 'pair_conflict') AS pair_conflicts,
+  (SELECT COUNT(*) FROM `crm_data`.`spine_work_pairs_2` WHERE decision = 'merge_refused') AS merge_refused_pairs,
+  (SELECT COUNT(*) FROM (SELECT a AS rec FROM `crm_data`.`spine_work_pairs_2` WHERE decision = 'accepted' UNION SELECT b FROM `crm_data`.`spine_work_pairs_2` WHERE decision = 'accepted') AS l) AS linked_records,
+  (SELECT COUNT(*) FROM (SELECT k0 FROM `crm_data`.`spine_work_block_2` GROUP BY k0 HAVING COUNT(*) > 100) AS s) AS skipped_blocks,
+  (SELECT COUNT(*) FROM `crm_data`.`spine_work_check_2` WHERE NOT refused) AS merges,
+  (SELECT COUNT(*) FROM `crm_data`.`spine_work_check_2` AS k WHERE NOT refused AND NOT EXISTS (
+     SELECT 1 FROM `crm_data`.`spine_work_comp_2` AS c JOIN `crm_data`.`spine_work_state_1` AS st ON st.profile = c.node WHERE c.comp = k.comp AND st.rec <> st.profile)) AS profiles_created,
+  (SELECT COUNT(*) FROM `crm_data`.`spine_work_check_2` AS k WHERE NOT refused AND EXISTS (
+     SELECT 1 FROM `crm_data`.`spine_work_comp_2` AS c JOIN `crm_data`.`spine_work_state_1` AS st ON st.profile = c.node WHERE c.comp = k.comp AND st.rec <> st.profile)) AS profiles_grown,
+  (SELECT COUNT(*) FROM `crm_data`.`spine_work_check_2` WHERE refused) AS merges_refused,
+  (SELECT COUNT(*) FROM `crm_data`.`spine_work_state_2` WHERE conflict_stage = 2) AS conflict_records,
+  (SELECT COUNT(DISTINCT profile) FROM `crm_data`.`spine_work_state_2` WHERE NOT frozen) AS profiles_after,
+  (SELECT COALESCE(MAX(lp_round), 0) FROM `crm_data`.`spine_work_comp_2`) AS rounds;
 
 -- The clustering's result: each record's final profile.
-DROP VIEW IF EXISTS `spine_work_state`;
+DROP TABLE IF EXISTS `crm_data`.`spine_work_state`;
 
-CACHE TABLE `spine_work_state` AS
-SELECT * FROM `spine_work_state_2`;
+CREATE TABLE `crm_data`.`spine_work_state` USING PARQUET AS
+SELECT * FROM `crm_data`.`spine_work_state_2`;
 
 -- Every candidate pair of every stage, with its decision.
-DROP VIEW IF EXISTS `spine_work_pair`;
+DROP TABLE IF EXISTS `crm_data`.`spine_work_pair`;
 
-CACHE TABLE `spine_work_pair` AS
-SELECT * FROM `spine_work_pairs_1`
+CREATE TABLE `crm_data`.`spine_work_pair` USING PARQUET AS
+SELECT * FROM `crm_data`.`spine_work_pairs_1`
 UNION ALL
-SELECT * FROM `spine_work_pairs_2`;
+SELECT * FROM `crm_data`.`spine_work_pairs_2`;
 
-DROP VIEW IF EXISTS `spine_work_stage`;
+DROP TABLE IF EXISTS `crm_data`.`spine_work_stage`;
 
-CACHE TABLE `spine_work_stage` AS
-SELECT * FROM `spine_work_stats_1`
+CREATE TABLE `crm_data`.`spine_work_stage` USING PARQUET AS
+SELECT * FROM `crm_data`.`spine_work_stats_1`
 UNION ALL
-SELECT * FROM `spine_work_stats_2`;
+SELECT * FROM `crm_data`.`spine_work_stats_2`;
 
-DROP VIEW IF EXISTS `spine_work_refusal`;
+DROP TABLE IF EXISTS `crm_data`.`spine_work_refusal`;
 
-CACHE TABLE `spine_work_refusal` AS
-SELECT 1 AS stage, comp, broken_text, value_names FROM `spine_work_check_1` WHERE refused
+CREATE TABLE `crm_data`.`spine_work_refusal` USING PARQUET AS
+SELECT 1 AS stage, comp, broken_text, value_names FROM `crm_data`.`spine_work_check_1` WHERE refused
 UNION ALL
-SELECT 2 AS stage, comp, broken_text, value_names FROM `spine_work_check_2` WHERE refused;
+SELECT 2 AS stage, comp, broken_text, value_names FROM `crm_data`.`spine_work_check_2` WHERE refused;
 
 -- Step 7 (record status): matched in a profile of two or more records, unique alone, conflict for
 -- the frozen records (emitted only with on_conflict: keep).
-DROP VIEW IF EXISTS `spine_work_member`;
+DROP TABLE IF EXISTS `crm_data`.`spine_work_member`;
 
-CACHE TABLE `spine_work_member` AS
+CREATE TABLE `crm_data`.`spine_work_member` USING PARQUET AS
 SELECT st.rec, st.profile,
   CASE WHEN st.frozen THEN 'conflict' WHEN COUNT(*) OVER (PARTITION BY st.profile) > 1 THEN 'matched'
     ELSE 'unique' END AS status
-FROM `spine_work_state` AS st WHERE NOT st.frozen;
+FROM `crm_data`.`spine_work_state` AS st WHERE NOT st.frozen;
 
 -- Step 8 (stable IDs): dm_ and the first 16 hex digits of the MD5 of the anchor record's model, U+001F
 -- and key; a profile's anchor is its smallest record number.
-DROP VIEW IF EXISTS `spine_work_profile`;
+DROP TABLE IF EXISTS `crm_data`.`spine_work_profile`;
 
-CACHE TABLE `spine_work_profile` AS
+CREATE TABLE `crm_data`.`spine_work_profile` USING PARQUET AS
 SELECT m.profile, 'dm_' || SUBSTR(MD5(r.model || '' || r.key), 1, 16) AS dinmo_id, COUNT(*) AS record_count
-FROM `spine_work_member` AS m JOIN `spine_work_record` AS r ON r.rec = m.profile
+FROM `crm_data`.`spine_work_member` AS m JOIN `crm_data`.`spine_work_record` AS r ON r.rec = m.profile
 GROUP BY m.profile, r.model, r.key;
 
 DROP TABLE IF EXISTS `crm_data`.`identity_redirects`;
 
 CREATE TABLE `crm_data`.`identity_redirects` USING PARQUET AS
-SELECT CAST('' AS STRING) AS old_dinmo_id, CAST('' AS STRING) AS new_dinmo_id, CAST('' AS STRING) AS kind FROM `spine_work_record` WHERE 1 = 0;
+SELECT CAST('' AS STRING) AS old_dinmo_id, CAST('' AS STRING) AS new_dinmo_id, CAST('' AS STRING) AS kind FROM `crm_data`.`spine_work_record` WHERE 1 = 0;
 
 -- identity_match: every emitted record with its profile ID and status.
 DROP TABLE IF EXISTS `crm_data`.`identity_match`;
 
 CREATE TABLE `crm_data`.`identity_match` USING PARQUET AS
 SELECT r.model, r.key, p.dinmo_id AS `dinmo_id`, m.status
-FROM `spine_work_member` AS m JOIN `spine_work_record` AS r ON r.rec = m.rec JOIN `spine_work_profile` AS p ON p.profile = m.profile;
+FROM `crm_data`.`spine_work_member` AS m JOIN `crm_data`.`spine_work_record` AS r ON r.rec = m.rec JOIN `crm_data`.`spine_work_profile` AS p ON p.profile = m.profile;
 
 -- match_pairs: every candidate pair, left the earlier record in anchor order; the ID is filled when
 -- both records end in the same emitted profile.
@@ -634,43 +634,43 @@ CREATE TABLE `crm_data`.`match_pairs` USING PARQUET AS
 SELECT l.model AS left_model, l.key AS left_key, r.model AS right_model, r.key AS right_key,
   CASE c.stage WHEN 1 THEN 'same_customer' WHEN 2 THEN 'email_and_name' END AS rule, c.stage, c.scores, c.decision, c.detail,
   CASE WHEN ml.profile = mr.profile THEN p.dinmo_id ELSE '' END AS `dinmo_id`
-FROM `spine_work_pair` AS c
-JOIN `spine_work_record` AS l ON l.rec = c.a JOIN `spine_work_record` AS r ON r.rec = c.b
-LEFT JOIN `spine_work_member` AS ml ON ml.rec = c.a LEFT JOIN `spine_work_member` AS mr ON mr.rec = c.b
-LEFT JOIN `spine_work_profile` AS p ON p.profile = ml.profile;
+FROM `crm_data`.`spine_work_pair` AS c
+JOIN `crm_data`.`spine_work_record` AS l ON l.rec = c.a JOIN `crm_data`.`spine_work_record` AS r ON r.rec = c.b
+LEFT JOIN `crm_data`.`spine_work_member` AS ml ON ml.rec = c.a LEFT JOIN `crm_data`.`spine_work_member` AS mr ON mr.rec = c.b
+LEFT JOIN `crm_data`.`spine_work_profile` AS p ON p.profile = ml.profile;
 
 -- identity_unresolved_records: rows with a bad key, records with no used identifier value and, with
 -- on_conflict: exclude, conflict records with the IDs of the parts that kept their values.
 DROP TABLE IF EXISTS `crm_data`.`identity_unresolved_records`;
 
 CREATE TABLE `crm_data`.`identity_unresolved_records` USING PARQUET AS
-SELECT model, key, reason, detail, '' AS candidate_dinmo_ids FROM `spine_work_bad`
+SELECT model, key, reason, detail, '' AS candidate_dinmo_ids FROM `crm_data`.`spine_work_bad`
 UNION ALL
 SELECT r.model, r.key, 'missing_identifiers' AS reason,
   COALESCE(md.detail, 'the model maps no identifier') AS detail, '' AS candidate_dinmo_ids
-FROM `spine_work_record` AS r LEFT JOIN (SELECT rec, 'no used identifier value: ' || ARRAY_JOIN(TRANSFORM(ARRAY_SORT(COLLECT_LIST(STRUCT(identifier_rank, part AS v))), x -> x.v), ', ') AS detail FROM (SELECT rec, identifier_rank, identifier || ' ' || ARRAY_JOIN(TRANSFORM(ARRAY_SORT(COLLECT_LIST(STRUCT(status_rank, status AS v))), x -> x.v), '/') AS part
-  FROM (SELECT DISTINCT rec, identifier, identifier_rank, status, CASE status WHEN 'used' THEN 0 WHEN 'empty' THEN 1 WHEN 'invalid' THEN 2 ELSE 3 END AS status_rank FROM `spine_work_obs`) AS o
+FROM `crm_data`.`spine_work_record` AS r LEFT JOIN (SELECT rec, 'no used identifier value: ' || ARRAY_JOIN(TRANSFORM(ARRAY_SORT(COLLECT_LIST(STRUCT(identifier_rank, part AS v))), x -> x.v), ', ') AS detail FROM (SELECT rec, identifier_rank, identifier || ' ' || ARRAY_JOIN(TRANSFORM(ARRAY_SORT(COLLECT_LIST(STRUCT(status_rank, status AS v))), x -> x.v), '/') AS part
+  FROM (SELECT DISTINCT rec, identifier, identifier_rank, status, CASE status WHEN 'used' THEN 0 WHEN 'empty' THEN 1 WHEN 'invalid' THEN 2 ELSE 3 END AS status_rank FROM `crm_data`.`spine_work_obs`) AS o
   GROUP BY rec, identifier, identifier_rank) AS p GROUP BY rec) AS md ON md.rec = r.rec
-WHERE NOT EXISTS (SELECT 1 FROM `spine_work_used` AS u WHERE u.rec = r.rec)
+WHERE NOT EXISTS (SELECT 1 FROM `crm_data`.`spine_work_used` AS u WHERE u.rec = r.rec)
 UNION ALL
 SELECT r.model, r.key, 'conflict' AS reason,
   'merge refused at stage ' || CAST(st.conflict_stage AS STRING) || ' (' || CASE st.conflict_stage WHEN 1 THEN 'same_customer' WHEN 2 THEN 'email_and_name' END || '): the merged profile would hold ' || f.broken_text
     || '; this part holds no ' || f.value_names AS detail,
   COALESCE(h.ids, '') AS candidate_dinmo_ids
-FROM `spine_work_state` AS st JOIN `spine_work_record` AS r ON r.rec = st.rec
-JOIN `spine_work_refusal` AS f ON f.stage = st.conflict_stage AND f.comp = st.conflict_comp
+FROM `crm_data`.`spine_work_state` AS st JOIN `crm_data`.`spine_work_record` AS r ON r.rec = st.rec
+JOIN `crm_data`.`spine_work_refusal` AS f ON f.stage = st.conflict_stage AND f.comp = st.conflict_comp
 LEFT JOIN (SELECT h.stage, h.comp, ARRAY_JOIN(TRANSFORM(ARRAY_SORT(COLLECT_LIST(STRUCT(h.dinmo_id, h.dinmo_id AS v))), x -> x.v), '|') AS ids
   FROM (SELECT DISTINCT hp.stage, hp.comp, p.dinmo_id
-    FROM (SELECT 1 AS stage, comp, profile FROM `spine_work_part_1` WHERE holds UNION ALL SELECT 2 AS stage, comp, profile FROM `spine_work_part_2` WHERE holds) AS hp JOIN `spine_work_member` AS m ON m.rec = hp.profile JOIN `spine_work_profile` AS p ON p.profile = m.profile) AS h
+    FROM (SELECT 1 AS stage, comp, profile FROM `crm_data`.`spine_work_part_1` WHERE holds UNION ALL SELECT 2 AS stage, comp, profile FROM `crm_data`.`spine_work_part_2` WHERE holds) AS hp JOIN `crm_data`.`spine_work_member` AS m ON m.rec = hp.profile JOIN `crm_data`.`spine_work_profile` AS p ON p.profile = m.profile) AS h
   GROUP BY h.stage, h.comp) AS h ON h.stage = st.conflict_stage AND h.comp = st.conflict_comp
 WHERE st.frozen;
 
 -- Step 9 (golden records), order values: trimmed; all ASCII digits are Unix seconds; otherwise
 -- YYYY-MM-DD or YYYY-MM-DD(T|t|space)HH:MM[:SS[(.|,)fraction]] with Z, +HH, +HHMM or +HH:MM (no zone is
 -- UTC). An absent, empty or unparsable value has NULL seconds and sorts as the oldest.
-DROP VIEW IF EXISTS `spine_work_order`;
+DROP TABLE IF EXISTS `crm_data`.`spine_work_order`;
 
-CACHE TABLE `spine_work_order` AS
+CREATE TABLE `crm_data`.`spine_work_order` USING PARQUET AS
 SELECT rec,
   CASE WHEN unix THEN CAST(CASE WHEN unix THEN t END AS BIGINT)
     WHEN valid THEN (((yy) DIV 400) * 146097 + (yy - ((yy) DIV 400) * 400) * 365 + (((yy - ((yy) DIV 400) * 400)) DIV 4) - (((yy - ((yy) DIV 400) * 400)) DIV 100) + ((153 * (CASE WHEN mo > 2 THEN mo - 3 ELSE mo + 9 END) + 2) DIV 5) + dd - 1 - 719468 - 146097) * 86400 + COALESCE(hh, 0) * 3600 + COALESCE(mi, 0) * 60 + COALESCE(ss, 0)
@@ -690,44 +690,44 @@ FROM (
         (t RLIKE '^(?:[0-9]+)\\z') AND (LENGTH(REGEXP_REPLACE(t, '^0+', '')) < 19
           OR (LENGTH(REGEXP_REPLACE(t, '^0+', '')) = 19 AND REGEXP_REPLACE(t, '^0+', '') <= '9223372036854775807')) AS unix,
         (t RLIKE '^(?:[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[Tt ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]+)?)?(?:[Zz]|[+-][0-9]{2}(?::?[0-9]{2})?)?)?)\\z') AS stamp
-      FROM (SELECT rec, REGEXP_REPLACE(order_raw, '^[\\t\\n\\x{0B}\\f\\r \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}]+|[\\t\\n\\x{0B}\\f\\r \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}]+$', '') AS t FROM `spine_work_record`) AS trimmed
+      FROM (SELECT rec, REGEXP_REPLACE(order_raw, '^[\\t\\n\\x{0B}\\f\\r \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}]+|[\\t\\n\\x{0B}\\f\\r \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}]+$', '') AS t FROM `crm_data`.`spine_work_record`) AS trimmed
     ) AS shaped
   ) AS parts
 ) AS checked;
 
 -- The candidates of each golden field: its non-empty raw cells (empty and whitespace-only cells are
 -- null), or the used standardized values of its identifier, over the records of each emitted profile.
-DROP VIEW IF EXISTS `spine_work_candidate`;
+DROP TABLE IF EXISTS `crm_data`.`spine_work_candidate`;
 
-CACHE TABLE `spine_work_candidate` AS
+CREATE TABLE `crm_data`.`spine_work_candidate` USING PARQUET AS
 SELECT m.profile, 0 AS field_index, u.rec, u.value
-FROM `spine_work_used` AS u JOIN `spine_work_member` AS m ON m.rec = u.rec WHERE u.identifier_index = 0
+FROM `crm_data`.`spine_work_used` AS u JOIN `crm_data`.`spine_work_member` AS m ON m.rec = u.rec WHERE u.identifier_index = 0
 UNION ALL
 SELECT m.profile, 1 AS field_index, c.rec, c.value
-FROM (SELECT DISTINCT rec, value FROM `spine_work_cell` WHERE field = 'first_name') AS c
-JOIN `spine_work_member` AS m ON m.rec = c.rec WHERE REGEXP_REPLACE(c.value, '^[\\t\\n\\x{0B}\\f\\r \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}]+|[\\t\\n\\x{0B}\\f\\r \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}]+$', '') <> '';
+FROM (SELECT DISTINCT rec, value FROM `crm_data`.`spine_work_cell` WHERE field = 'first_name') AS c
+JOIN `crm_data`.`spine_work_member` AS m ON m.rec = c.rec WHERE REGEXP_REPLACE(c.value, '^[\\t\\n\\x{0B}\\f\\r \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}]+|[\\t\\n\\x{0B}\\f\\r \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}]+$', '') <> '';
 
 -- The winner of each golden field: the strategy's own rule, then the latest order value, then anchor
 -- order (model priority, model name, key), then the value itself (by code points).
 -- Golden fields: email (most_frequent), first_name (last_non_null).
-DROP VIEW IF EXISTS `spine_work_golden`;
+DROP TABLE IF EXISTS `crm_data`.`spine_work_golden`;
 
-CACHE TABLE `spine_work_golden` AS
+CREATE TABLE `crm_data`.`spine_work_golden` USING PARQUET AS
 SELECT profile, field_index, value, rec FROM (SELECT profile, field_index, rec, value, ROW_NUMBER() OVER (PARTITION BY profile ORDER BY frequency DESC, seconds DESC NULLS LAST, nanos DESC NULLS LAST, rec, value) AS place
   FROM (SELECT c.profile, c.field_index, c.rec, c.value, o.seconds, o.nanos, COUNT(*) OVER (PARTITION BY c.profile, c.value) AS frequency
-    FROM `spine_work_candidate` AS c JOIN `spine_work_order` AS o ON o.rec = c.rec JOIN `spine_work_record` AS r ON r.rec = c.rec
+    FROM `crm_data`.`spine_work_candidate` AS c JOIN `crm_data`.`spine_work_order` AS o ON o.rec = c.rec JOIN `crm_data`.`spine_work_record` AS r ON r.rec = c.rec
     WHERE c.field_index = 0) AS c) AS w WHERE place = 1
 UNION ALL
 SELECT profile, field_index, value, rec FROM (SELECT profile, field_index, rec, value, ROW_NUMBER() OVER (PARTITION BY profile ORDER BY seconds DESC NULLS LAST, nanos DESC NULLS LAST, rec, value) AS place
   FROM (SELECT c.profile, c.field_index, c.rec, c.value, o.seconds, o.nanos
-    FROM `spine_work_candidate` AS c JOIN `spine_work_order` AS o ON o.rec = c.rec JOIN `spine_work_record` AS r ON r.rec = c.rec
+    FROM `crm_data`.`spine_work_candidate` AS c JOIN `crm_data`.`spine_work_order` AS o ON o.rec = c.rec JOIN `crm_data`.`spine_work_record` AS r ON r.rec = c.rec
     WHERE c.field_index = 1) AS c) AS w WHERE place = 1;
 
 -- first_seen_at and last_seen_at: the raw order values of the profile's earliest and latest record whose
 -- order value parses (ties to the record first in anchor order), empty when none does.
-DROP VIEW IF EXISTS `spine_work_seen`;
+DROP TABLE IF EXISTS `crm_data`.`spine_work_seen`;
 
-CACHE TABLE `spine_work_seen` AS
+CREATE TABLE `crm_data`.`spine_work_seen` USING PARQUET AS
 SELECT profile,
   COALESCE(MAX(CASE WHEN first_place = 1 AND seconds IS NOT NULL THEN order_raw END), '') AS first_seen_at,
   COALESCE(MAX(CASE WHEN last_place = 1 AND seconds IS NOT NULL THEN order_raw END), '') AS last_seen_at
@@ -735,7 +735,7 @@ FROM (SELECT held.*,
     ROW_NUMBER() OVER (PARTITION BY profile ORDER BY seconds NULLS LAST, nanos NULLS LAST, rec) AS first_place,
     ROW_NUMBER() OVER (PARTITION BY profile ORDER BY seconds DESC NULLS LAST, nanos DESC NULLS LAST, rec) AS last_place
   FROM (SELECT m.profile, m.rec, r.order_raw, o.seconds, o.nanos
-    FROM `spine_work_member` AS m JOIN `spine_work_record` AS r ON r.rec = m.rec JOIN `spine_work_order` AS o ON o.rec = m.rec) AS held
+    FROM `crm_data`.`spine_work_member` AS m JOIN `crm_data`.`spine_work_record` AS r ON r.rec = m.rec JOIN `crm_data`.`spine_work_order` AS o ON o.rec = m.rec) AS held
 ) AS placed
 GROUP BY profile;
 
@@ -747,11 +747,11 @@ CREATE TABLE `crm_data`.`identity_golden` USING PARQUET AS
 SELECT p.dinmo_id AS `dinmo_id`, COALESCE(g.v0, '') AS `email`, COALESCE(g.v1, '') AS `first_name`,
   r.model AS representative_model, r.key AS representative_key,
   p.record_count, mc.model_count, sn.first_seen_at, sn.last_seen_at
-FROM `spine_work_profile` AS p JOIN `spine_work_record` AS r ON r.rec = p.profile
+FROM `crm_data`.`spine_work_profile` AS p JOIN `crm_data`.`spine_work_record` AS r ON r.rec = p.profile
 JOIN (SELECT m.profile, COUNT(DISTINCT x.model_index) AS model_count
-  FROM `spine_work_member` AS m JOIN `spine_work_record` AS x ON x.rec = m.rec GROUP BY m.profile) AS mc ON mc.profile = p.profile
-JOIN `spine_work_seen` AS sn ON sn.profile = p.profile
-LEFT JOIN (SELECT profile, MAX(CASE WHEN field_index = 0 THEN value END) AS v0, MAX(CASE WHEN field_index = 1 THEN value END) AS v1 FROM `spine_work_golden` GROUP BY profile) AS g ON g.profile = p.profile;
+  FROM `crm_data`.`spine_work_member` AS m JOIN `crm_data`.`spine_work_record` AS x ON x.rec = m.rec GROUP BY m.profile) AS mc ON mc.profile = p.profile
+JOIN `crm_data`.`spine_work_seen` AS sn ON sn.profile = p.profile
+LEFT JOIN (SELECT profile, MAX(CASE WHEN field_index = 0 THEN value END) AS v0, MAX(CASE WHEN field_index = 1 THEN value END) AS v1 FROM `crm_data`.`spine_work_golden` GROUP BY profile) AS g ON g.profile = p.profile;
 
 -- identity_golden_lineage: every golden field of every profile with its value and the record it came
 -- from (empty value, model and key when no record has one), and the strategy.
@@ -760,9 +760,9 @@ DROP TABLE IF EXISTS `crm_data`.`identity_golden_lineage`;
 CREATE TABLE `crm_data`.`identity_golden_lineage` USING PARQUET AS
 SELECT p.dinmo_id AS `dinmo_id`, f.field, COALESCE(g.value, '') AS value, COALESCE(r.model, '') AS model,
   COALESCE(r.key, '') AS key, f.strategy
-FROM `spine_work_profile` AS p CROSS JOIN (SELECT 0 AS field_index, 'email' AS field, 'most_frequent' AS strategy UNION ALL SELECT 1 AS field_index, 'first_name' AS field, 'last_non_null' AS strategy) AS f
-LEFT JOIN `spine_work_golden` AS g ON g.profile = p.profile AND g.field_index = f.field_index
-LEFT JOIN `spine_work_record` AS r ON r.rec = g.rec;
+FROM `crm_data`.`spine_work_profile` AS p CROSS JOIN (SELECT 0 AS field_index, 'email' AS field, 'most_frequent' AS strategy UNION ALL SELECT 1 AS field_index, 'first_name' AS field, 'last_non_null' AS strategy) AS f
+LEFT JOIN `crm_data`.`spine_work_golden` AS g ON g.profile = p.profile AND g.field_index = f.field_index
+LEFT JOIN `crm_data`.`spine_work_record` AS r ON r.rec = g.rec;
 
 -- identity_matched_ids: every used value of every profile with the number of its records holding it,
 -- their distinct model names sorted and joined with |, and the first and last seen order values over them.
@@ -779,35 +779,35 @@ FROM (
     ROW_NUMBER() OVER (PARTITION BY profile, identifier_index, value ORDER BY seconds NULLS LAST, nanos NULLS LAST, rec) AS first_place,
     ROW_NUMBER() OVER (PARTITION BY profile, identifier_index, value ORDER BY seconds DESC NULLS LAST, nanos DESC NULLS LAST, rec) AS last_place
     FROM (SELECT m.profile, u.identifier_index, u.value, u.rec, r.model, r.order_raw, o.seconds, o.nanos
-    FROM `spine_work_used` AS u JOIN `spine_work_member` AS m ON m.rec = u.rec JOIN `spine_work_record` AS r ON r.rec = u.rec
-    JOIN `spine_work_order` AS o ON o.rec = u.rec) AS held) AS placed
+    FROM `crm_data`.`spine_work_used` AS u JOIN `crm_data`.`spine_work_member` AS m ON m.rec = u.rec JOIN `crm_data`.`spine_work_record` AS r ON r.rec = u.rec
+    JOIN `crm_data`.`spine_work_order` AS o ON o.rec = u.rec) AS held) AS placed
   GROUP BY profile, identifier_index, value
 ) AS h
 JOIN (
   SELECT profile, identifier_index, value, ARRAY_JOIN(TRANSFORM(ARRAY_SORT(COLLECT_LIST(STRUCT(model, model AS v))), x -> x.v), '|') AS models
   FROM (SELECT DISTINCT profile, identifier_index, value, model FROM (SELECT m.profile, u.identifier_index, u.value, u.rec, r.model, r.order_raw, o.seconds, o.nanos
-    FROM `spine_work_used` AS u JOIN `spine_work_member` AS m ON m.rec = u.rec JOIN `spine_work_record` AS r ON r.rec = u.rec
-    JOIN `spine_work_order` AS o ON o.rec = u.rec) AS held) AS dm
+    FROM `crm_data`.`spine_work_used` AS u JOIN `crm_data`.`spine_work_member` AS m ON m.rec = u.rec JOIN `crm_data`.`spine_work_record` AS r ON r.rec = u.rec
+    JOIN `crm_data`.`spine_work_order` AS o ON o.rec = u.rec) AS held) AS dm
   GROUP BY profile, identifier_index, value
 ) AS ms ON ms.profile = h.profile AND ms.identifier_index = h.identifier_index AND ms.value = h.value
-JOIN `spine_work_profile` AS p ON p.profile = h.profile
+JOIN `crm_data`.`spine_work_profile` AS p ON p.profile = h.profile
 JOIN (SELECT 0 AS identifier_index, 'email' AS name UNION ALL SELECT 1 AS identifier_index, 'customer_id' AS name UNION ALL SELECT 2 AS identifier_index, 'last_name' AS name) AS i ON i.identifier_index = h.identifier_index;
 
 -- Every record's status for the report: its emitted status, conflict for a frozen record that was not
 -- emitted (on_conflict: exclude), missing for a record with no used value.
-DROP VIEW IF EXISTS `spine_work_status`;
+DROP TABLE IF EXISTS `crm_data`.`spine_work_status`;
 
-CACHE TABLE `spine_work_status` AS
+CREATE TABLE `crm_data`.`spine_work_status` USING PARQUET AS
 SELECT r.rec, r.model_index,
   COALESCE(m.status, CASE WHEN st.frozen THEN 'conflict' END, 'missing') AS status
-FROM `spine_work_record` AS r LEFT JOIN `spine_work_member` AS m ON m.rec = r.rec LEFT JOIN `spine_work_state` AS st ON st.rec = r.rec;
+FROM `crm_data`.`spine_work_record` AS r LEFT JOIN `crm_data`.`spine_work_member` AS m ON m.rec = r.rec LEFT JOIN `crm_data`.`spine_work_state` AS st ON st.rec = r.rec;
 
 -- Records whose order value is not empty after trimming and is neither a date or timestamp the engine
 -- reads nor Unix seconds (identity_model_metrics.unparsable_order_values).
-DROP VIEW IF EXISTS `spine_work_unparsable`;
+DROP TABLE IF EXISTS `crm_data`.`spine_work_unparsable`;
 
-CACHE TABLE `spine_work_unparsable` AS
-SELECT rec, model_index FROM (SELECT rec, model_index, REGEXP_REPLACE(order_raw, '^[\\t\\n\\x{0B}\\f\\r \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}]+|[\\t\\n\\x{0B}\\f\\r \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}]+$', '') AS t FROM `spine_work_record`) AS o
+CREATE TABLE `crm_data`.`spine_work_unparsable` USING PARQUET AS
+SELECT rec, model_index FROM (SELECT rec, model_index, REGEXP_REPLACE(order_raw, '^[\\t\\n\\x{0B}\\f\\r \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}]+|[\\t\\n\\x{0B}\\f\\r \\x{85}\\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}]+$', '') AS t FROM `crm_data`.`spine_work_record`) AS o
 WHERE t <> '' AND NOT (CASE
     WHEN (t RLIKE '^(?:[0-9]+)\\z') THEN (LENGTH(LTRIM(t, '0')) < 19 OR (LENGTH(LTRIM(t, '0')) = 19 AND LTRIM(t, '0') <= '9223372036854775807'))
     WHEN (t RLIKE '^(?:[0-9]{4}-[0-9]{2}-[0-9]{2}([Tt ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.,][0-9]+)?)?([Zz]|[+-][0-9]{2}(:?[0-9]{2})?)?)?)\\z') THEN CASE WHEN CAST(SUBSTR(t, 6, 2) AS BIGINT) BETWEEN 1 AND 12 AND CAST(SUBSTR(t, 9, 2) AS BIGINT) BETWEEN 1 AND CASE WHEN CAST(SUBSTR(t, 6, 2) AS BIGINT) = 2 AND (MOD(CAST(SUBSTR(t, 1, 4) AS BIGINT), 4) = 0 AND MOD(CAST(SUBSTR(t, 1, 4) AS BIGINT), 100) <> 0 OR MOD(CAST(SUBSTR(t, 1, 4) AS BIGINT), 400) = 0) THEN 29 WHEN CAST(SUBSTR(t, 6, 2) AS BIGINT) = 2 THEN 28
@@ -820,9 +820,9 @@ WHERE t <> '' AND NOT (CASE
 
 -- The run ID: the MD5 of the canonical identity graph and, model by model in name order, the sorted MD5s
 -- of its rows over the columns the graph reads (this dialect cannot list a table's columns in SQL).
-DROP VIEW IF EXISTS `spine_work_run`;
+DROP TABLE IF EXISTS `crm_data`.`spine_work_run`;
 
-CACHE TABLE `spine_work_run` AS
+CREATE TABLE `crm_data`.`spine_work_run` USING PARQUET AS
 SELECT MD5('{"fuzzy":{"algorithm":"levenshtein","medium":0.9,"strong":0.95},"golden":{"fields":[{"name":"email","strategy":"most_frequent"},{"name":"first_name","strategy":"last_non_null"}]},"guardrails":{"max_block_size":100,"max_profile_size":50,"on_conflict":"exclude"},"id_column":"dinmo_id","identifiers":[{"blocked_values":["test@test.com"],"kind":"email","max_records_per_value":20,"name":"email","standardize":["email"]},{"blocked_patterns":["0+"],"conflict_limit":1,"kind":"customer_id","name":"customer_id","standardize":["trim","uppercase"]},{"kind":"name","name":"last_name","standardize":["trim","lowercase"]}],"models":[{"fields":{"first_name":"fname"},"identifiers":{"customer_id":"cust","email":["email","email_2"],"last_name":"lname"},"name":"crm","order_by":"updated_at","primary_key":"contact_id","priority":1},{"fields":{"first_name":"given"},"identifiers":{"email":"mail","last_name":"surname"},"name":"shop","order_by":"updated","primary_key":"id","priority":2}],"name":"small","rules":[{"criteria":[{"identifiers":["customer_id"],"match":"exact"}],"name":"same_customer"},{"criteria":[{"identifiers":["email"],"match":"exact"},{"identifiers":["last_name"],"match":"fuzzy","threshold":0.9}],"name":"email_and_name"}],"version":1}'
   || '' || (SELECT COALESCE(MD5(ARRAY_JOIN(TRANSFORM(ARRAY_SORT(COLLECT_LIST(STRUCT(h, h AS v))), x -> x.v), '')), '') FROM (SELECT MD5(COALESCE(CAST(m.`contact_id` AS STRING), '') || '' || COALESCE(CAST(m.`cust` AS STRING), '') || '' || COALESCE(CAST(m.`email` AS STRING), '') || '' || COALESCE(CAST(m.`email_2` AS STRING), '') || '' || COALESCE(CAST(m.`fname` AS STRING), '') || '' || COALESCE(CAST(m.`lname` AS STRING), '') || '' || COALESCE(CAST(m.`updated_at` AS STRING), '')) AS h FROM `crm_data`.`crm` AS m) AS row_hashes)
   || '' || (SELECT COALESCE(MD5(ARRAY_JOIN(TRANSFORM(ARRAY_SORT(COLLECT_LIST(STRUCT(h, h AS v))), x -> x.v), '')), '') FROM (SELECT MD5(COALESCE(CAST(m.`given` AS STRING), '') || '' || COALESCE(CAST(m.`id` AS STRING), '') || '' || COALESCE(CAST(m.`mail` AS STRING), '') || '' || COALESCE(CAST(m.`surname` AS STRING), '') || '' || COALESCE(CAST(m.`updated` AS STRING), '')) AS h FROM `crm_data`.`shop` AS m) AS row_hashes)) AS run_id;
@@ -835,17 +835,17 @@ CREATE TABLE `crm_data`.`identity_golden_report` USING PARQUET AS
 SELECT run.run_id, c.total_records, c.matched, c.uniq AS `unique`, c.conflict, c.missing,
   CASE WHEN CAST(c.total_records AS BIGINT) = 0 THEN '0.0000' ELSE CAST(((((CAST(c.matched + c.uniq AS BIGINT) * 20000 + CAST(c.total_records AS BIGINT)) DIV (2 * CAST(c.total_records AS BIGINT)))) DIV (10000)) AS STRING) || '.' || LPAD(CAST(MOD(((CAST(c.matched + c.uniq AS BIGINT) * 20000 + CAST(c.total_records AS BIGINT)) DIV (2 * CAST(c.total_records AS BIGINT))), 10000) AS STRING), 4, '0') END AS resolution_rate, c.golden_records,
   CASE WHEN CAST(c.golden_records AS BIGINT) = 0 THEN '0.0000' ELSE CAST(((((CAST(c.emitted_records AS BIGINT) * 20000 + CAST(c.golden_records AS BIGINT)) DIV (2 * CAST(c.golden_records AS BIGINT)))) DIV (10000)) AS STRING) || '.' || LPAD(CAST(MOD(((CAST(c.emitted_records AS BIGINT) * 20000 + CAST(c.golden_records AS BIGINT)) DIV (2 * CAST(c.golden_records AS BIGINT))), 10000) AS STRING), 4, '0') END AS consolidation
-FROM (SELECT (SELECT COUNT(*) FROM `spine_work_row`) AS total_records, (SELECT COUNT(*) FROM `spine_work_status` WHERE status = 'matched') AS matched, (SELECT COUNT(*) FROM `spine_work_status` WHERE status = 'unique') AS uniq, (SELECT COUNT(*) FROM `spine_work_status` WHERE status = 'conflict') AS conflict,
-    (SELECT COUNT(*) FROM `spine_work_status` WHERE status = 'missing') + (SELECT COUNT(*) FROM `spine_work_bad`) AS missing, (SELECT COUNT(*) FROM `spine_work_profile`) AS golden_records,
-    (SELECT COUNT(*) FROM `spine_work_member`) AS emitted_records) AS c
-CROSS JOIN `spine_work_run` AS run;
+FROM (SELECT (SELECT COUNT(*) FROM `crm_data`.`spine_work_row`) AS total_records, (SELECT COUNT(*) FROM `crm_data`.`spine_work_status` WHERE status = 'matched') AS matched, (SELECT COUNT(*) FROM `crm_data`.`spine_work_status` WHERE status = 'unique') AS uniq, (SELECT COUNT(*) FROM `crm_data`.`spine_work_status` WHERE status = 'conflict') AS conflict,
+    (SELECT COUNT(*) FROM `crm_data`.`spine_work_status` WHERE status = 'missing') + (SELECT COUNT(*) FROM `crm_data`.`spine_work_bad`) AS missing, (SELECT COUNT(*) FROM `crm_data`.`spine_work_profile`) AS golden_records,
+    (SELECT COUNT(*) FROM `crm_data`.`spine_work_member`) AS emitted_records) AS c
+CROSS JOIN `crm_data`.`spine_work_run` AS run;
 
 -- identity_cluster_sizes: emitted profiles per number of records.
 DROP TABLE IF EXISTS `crm_data`.`identity_cluster_sizes`;
 
 CREATE TABLE `crm_data`.`identity_cluster_sizes` USING PARQUET AS
 SELECT record_count AS `size`, COUNT(*) AS profiles, record_count * COUNT(*) AS records
-FROM `spine_work_profile` GROUP BY record_count;
+FROM `crm_data`.`spine_work_profile` GROUP BY record_count;
 
 -- identity_model_metrics: one row per model; unresolved counts the model's rows in
 -- identity_unresolved_records, golden_values the golden values its records won.
@@ -854,17 +854,24 @@ DROP TABLE IF EXISTS `crm_data`.`identity_model_metrics`;
 CREATE TABLE `crm_data`.`identity_model_metrics` USING PARQUET AS
 WITH models AS (SELECT CAST(0 AS BIGINT) AS idx, 'shop' AS name UNION ALL SELECT CAST(1 AS BIGINT) AS idx, 'crm' AS name),
 counts AS (
-  SELECT mo.idx, mo.name AS model,
-    (SELECT COUNT(*) FROM `spine_work_row` AS w WHERE w.model_index = mo.idx) AS records,
-    (SELECT COUNT(*) FROM `spine_work_status` AS t WHERE t.model_index = mo.idx AND t.status = 'matched') AS matched,
-    (SELECT COUNT(*) FROM `spine_work_status` AS t WHERE t.model_index = mo.idx AND t.status = 'unique') AS uniq,
-    (SELECT COUNT(*) FROM `spine_work_status` AS t WHERE t.model_index = mo.idx AND t.status = 'conflict') AS conflict,
-    (SELECT COUNT(*) FROM `spine_work_status` AS t WHERE t.model_index = mo.idx AND t.status = 'missing') AS missing_identifiers,
-    (SELECT COUNT(*) FROM `spine_work_bad` AS b WHERE b.model = mo.name AND b.reason = 'missing_key') AS missing_key,
-    (SELECT COUNT(*) FROM `spine_work_bad` AS b WHERE b.model = mo.name AND b.reason = 'duplicate_key') AS duplicate_key,
-    (SELECT COUNT(*) FROM `crm_data`.`identity_golden_lineage` AS l WHERE l.model = mo.name) AS golden_values,
-    (SELECT COUNT(*) FROM `spine_work_unparsable` AS u WHERE u.model_index = mo.idx) AS unparsable_order_values
+  SELECT mo.idx, mo.name AS model, COALESCE(w.n, 0) AS records,
+    COALESCE(t.matched, 0) AS matched, COALESCE(t.uniq, 0) AS uniq, COALESCE(t.conflict, 0) AS conflict,
+    COALESCE(t.missing, 0) AS missing_identifiers, COALESCE(b.missing_key, 0) AS missing_key,
+    COALESCE(b.duplicate_key, 0) AS duplicate_key, COALESCE(l.n, 0) AS golden_values,
+    COALESCE(u.n, 0) AS unparsable_order_values
   FROM models AS mo
+  LEFT JOIN (SELECT model_index, COUNT(*) AS n FROM `crm_data`.`spine_work_row` GROUP BY model_index) AS w ON w.model_index = mo.idx
+  LEFT JOIN (SELECT model_index,
+      SUM(CASE WHEN status = 'matched' THEN 1 ELSE 0 END) AS matched,
+      SUM(CASE WHEN status = 'unique' THEN 1 ELSE 0 END) AS uniq,
+      SUM(CASE WHEN status = 'conflict' THEN 1 ELSE 0 END) AS conflict,
+      SUM(CASE WHEN status = 'missing' THEN 1 ELSE 0 END) AS missing
+    FROM `crm_data`.`spine_work_status` GROUP BY model_index) AS t ON t.model_index = mo.idx
+  LEFT JOIN (SELECT model, SUM(CASE WHEN reason = 'missing_key' THEN 1 ELSE 0 END) AS missing_key,
+      SUM(CASE WHEN reason = 'duplicate_key' THEN 1 ELSE 0 END) AS duplicate_key
+    FROM `crm_data`.`spine_work_bad` GROUP BY model) AS b ON b.model = mo.name
+  LEFT JOIN (SELECT model, COUNT(*) AS n FROM `crm_data`.`identity_golden_lineage` GROUP BY model) AS l ON l.model = mo.name
+  LEFT JOIN (SELECT model_index, COUNT(*) AS n FROM `crm_data`.`spine_work_unparsable` GROUP BY model_index) AS u ON u.model_index = mo.idx
 )
 SELECT c.model, c.records, c.matched, c.uniq AS `unique`, c.conflict, c.missing_identifiers, c.missing_key,
   c.duplicate_key, c.missing_identifiers + c.missing_key + c.duplicate_key + c.conflict AS unresolved,
@@ -883,7 +890,7 @@ SELECT g.stage, CASE g.stage WHEN 1 THEN 'same_customer' WHEN 2 THEN 'email_and_
   CASE WHEN CAST(g.candidate_pairs AS BIGINT) = 0 THEN '0.0000' ELSE CAST(((((CAST(g.pair_conflicts + g.merge_refused_pairs AS BIGINT) * 20000 + CAST(g.candidate_pairs AS BIGINT)) DIV (2 * CAST(g.candidate_pairs AS BIGINT)))) DIV (10000)) AS STRING) || '.' || LPAD(CAST(MOD(((CAST(g.pair_conflicts + g.merge_refused_pairs AS BIGINT) * 20000 + CAST(g.candidate_pairs AS BIGINT)) DIV (2 * CAST(g.candidate_pairs AS BIGINT))), 10000) AS STRING), 4, '0') END AS conflict_rate,
   g.skipped_blocks, g.merges, g.profiles_created, g.profiles_grown, g.merges_refused, g.conflict_records,
   g.profiles_after
-FROM `spine_work_stage` AS g CROSS JOIN (SELECT (SELECT COUNT(*) FROM `spine_work_row`) AS total_records) AS t;
+FROM `crm_data`.`spine_work_stage` AS g CROSS JOIN (SELECT (SELECT COUNT(*) FROM `crm_data`.`spine_work_row`) AS total_records) AS t;
 
 -- identity_identifier_metrics: one row per identifier; top_shared_values lists up to five values held
 -- by two or more records, most shared first, then by value.
@@ -894,36 +901,45 @@ WITH identifiers AS (SELECT CAST(0 AS BIGINT) AS idx, 'email' AS name UNION ALL 
 refused AS (
   SELECT identifier_index FROM (
     SELECT stage, a, b, identifier_index, COUNT(DISTINCT value) AS held FROM (
-      SELECT p.stage, p.a, p.b, u.identifier_index, u.value FROM `spine_work_pair` AS p JOIN `spine_work_used` AS u ON u.rec = p.a
+      SELECT p.stage, p.a, p.b, u.identifier_index, u.value FROM `crm_data`.`spine_work_pair` AS p JOIN `crm_data`.`spine_work_used` AS u ON u.rec = p.a
       WHERE p.decision = 'pair_conflict' AND u.identifier_index IN (1)
       UNION ALL
-      SELECT p.stage, p.a, p.b, u.identifier_index, u.value FROM `spine_work_pair` AS p JOIN `spine_work_used` AS u ON u.rec = p.b
+      SELECT p.stage, p.a, p.b, u.identifier_index, u.value FROM `crm_data`.`spine_work_pair` AS p JOIN `crm_data`.`spine_work_used` AS u ON u.rec = p.b
       WHERE p.decision = 'pair_conflict' AND u.identifier_index IN (1)) AS v
     GROUP BY stage, a, b, identifier_index) AS h
   WHERE held > CASE identifier_index WHEN 1 THEN 1 END
   UNION ALL
   SELECT k.sort2 AS identifier_index
-  FROM `spine_work_pair` AS p JOIN `spine_work_state_0` AS st ON st.rec = p.a JOIN `spine_work_comp_1` AS c ON c.node = st.profile
-  JOIN `spine_work_broken_1` AS k ON k.comp = c.comp AND k.kind = 'identifier'
+  FROM `crm_data`.`spine_work_pair` AS p JOIN `crm_data`.`spine_work_state_0` AS st ON st.rec = p.a JOIN `crm_data`.`spine_work_comp_1` AS c ON c.node = st.profile
+  JOIN `crm_data`.`spine_work_broken_1` AS k ON k.comp = c.comp AND k.kind = 'identifier'
   WHERE p.stage = 1 AND p.decision = 'merge_refused'
   UNION ALL
   SELECT k.sort2 AS identifier_index
-  FROM `spine_work_pair` AS p JOIN `spine_work_state_1` AS st ON st.rec = p.a JOIN `spine_work_comp_2` AS c ON c.node = st.profile
-  JOIN `spine_work_broken_2` AS k ON k.comp = c.comp AND k.kind = 'identifier'
+  FROM `crm_data`.`spine_work_pair` AS p JOIN `crm_data`.`spine_work_state_1` AS st ON st.rec = p.a JOIN `crm_data`.`spine_work_comp_2` AS c ON c.node = st.profile
+  JOIN `crm_data`.`spine_work_broken_2` AS k ON k.comp = c.comp AND k.kind = 'identifier'
   WHERE p.stage = 2 AND p.decision = 'merge_refused'
 ),
-totals AS (SELECT (SELECT COUNT(*) FROM `spine_work_row`) AS total_records, (SELECT COUNT(*) FROM `spine_work_profile`) AS golden_records, (SELECT COUNT(*) FROM `spine_work_pair`) AS candidate_pairs),
+totals AS (SELECT (SELECT COUNT(*) FROM `crm_data`.`spine_work_row`) AS total_records, (SELECT COUNT(*) FROM `crm_data`.`spine_work_profile`) AS golden_records, (SELECT COUNT(*) FROM `crm_data`.`spine_work_pair`) AS candidate_pairs),
 counts AS (
-  SELECT i.idx, i.name AS identifier,
-    (SELECT COUNT(DISTINCT u.rec) FROM `spine_work_used` AS u WHERE u.identifier_index = i.idx) AS records_with_value,
-    CASE i.idx WHEN 0 THEN 'email' END AS golden_field,
-    (SELECT COUNT(*) FROM `crm_data`.`identity_golden_lineage` AS l WHERE l.field = CASE i.idx WHEN 0 THEN 'email' END AND l.model <> '') AS golden_values,
-    (SELECT COUNT(*) FROM `spine_work_obs` AS o WHERE o.identifier_index = i.idx AND o.status = 'used') AS used, (SELECT COUNT(*) FROM `spine_work_obs` AS o WHERE o.identifier_index = i.idx AND o.status = 'empty') AS empty, (SELECT COUNT(*) FROM `spine_work_obs` AS o WHERE o.identifier_index = i.idx AND o.status = 'invalid') AS invalid, (SELECT COUNT(*) FROM `spine_work_obs` AS o WHERE o.identifier_index = i.idx AND o.status = 'blocked') AS blocked,
-    (SELECT COUNT(DISTINCT o.standardized_value) FROM `spine_work_obs` AS o WHERE o.identifier_index = i.idx
-      AND o.identifier_index IN (0) AND o.status = 'blocked' AND INSTR(o.detail, 'held by ') = 1) AS quarantined_values,
-    (SELECT COUNT(DISTINCT u.value) FROM `spine_work_used` AS u WHERE u.identifier_index = i.idx) AS distinct_values,
-    (SELECT COUNT(*) FROM refused AS f WHERE f.identifier_index = i.idx) AS conflict_pairs
+  SELECT i.idx, i.name AS identifier, COALESCE(u.records, 0) AS records_with_value,
+    CASE i.idx WHEN 0 THEN 'email' END AS golden_field, COALESCE(l.n, 0) AS golden_values,
+    COALESCE(o.used, 0) AS used, COALESCE(o.empty, 0) AS empty, COALESCE(o.invalid, 0) AS invalid,
+    COALESCE(o.blocked, 0) AS blocked, COALESCE(q.n, 0) AS quarantined_values,
+    COALESCE(u.distinct_values, 0) AS distinct_values, COALESCE(f.n, 0) AS conflict_pairs
   FROM identifiers AS i
+  LEFT JOIN (SELECT identifier_index, COUNT(DISTINCT rec) AS records, COUNT(DISTINCT value) AS distinct_values
+    FROM `crm_data`.`spine_work_used` GROUP BY identifier_index) AS u ON u.identifier_index = i.idx
+  LEFT JOIN (SELECT field, COUNT(*) AS n FROM `crm_data`.`identity_golden_lineage` WHERE model <> '' GROUP BY field) AS l
+    ON l.field = CASE i.idx WHEN 0 THEN 'email' END
+  LEFT JOIN (SELECT identifier_index, SUM(CASE WHEN status = 'used' THEN 1 ELSE 0 END) AS used,
+      SUM(CASE WHEN status = 'empty' THEN 1 ELSE 0 END) AS empty,
+      SUM(CASE WHEN status = 'invalid' THEN 1 ELSE 0 END) AS invalid,
+      SUM(CASE WHEN status = 'blocked' THEN 1 ELSE 0 END) AS blocked
+    FROM `crm_data`.`spine_work_obs` GROUP BY identifier_index) AS o ON o.identifier_index = i.idx
+  LEFT JOIN (SELECT identifier_index, COUNT(DISTINCT standardized_value) AS n FROM `crm_data`.`spine_work_obs`
+      WHERE identifier_index IN (0) AND status = 'blocked' AND INSTR(detail, 'held by ') = 1 GROUP BY identifier_index) AS q ON q.identifier_index = i.idx
+  LEFT JOIN (SELECT identifier_index, COUNT(*) AS n FROM refused GROUP BY identifier_index) AS f
+    ON f.identifier_index = i.idx
 )
 SELECT c.identifier, c.records_with_value, CASE WHEN CAST(n.total_records AS BIGINT) = 0 THEN '0.0000' ELSE CAST(((((CAST(c.records_with_value AS BIGINT) * 20000 + CAST(n.total_records AS BIGINT)) DIV (2 * CAST(n.total_records AS BIGINT)))) DIV (10000)) AS STRING) || '.' || LPAD(CAST(MOD(((CAST(c.records_with_value AS BIGINT) * 20000 + CAST(n.total_records AS BIGINT)) DIV (2 * CAST(n.total_records AS BIGINT))), 10000) AS STRING), 4, '0') END AS completeness,
   CASE WHEN c.golden_field IS NULL THEN '' ELSE CASE WHEN CAST(n.golden_records AS BIGINT) = 0 THEN '0.0000' ELSE CAST(((((CAST(c.golden_values AS BIGINT) * 20000 + CAST(n.golden_records AS BIGINT)) DIV (2 * CAST(n.golden_records AS BIGINT)))) DIV (10000)) AS STRING) || '.' || LPAD(CAST(MOD(((CAST(c.golden_values AS BIGINT) * 20000 + CAST(n.golden_records AS BIGINT)) DIV (2 * CAST(n.golden_records AS BIGINT))), 10000) AS STRING), 4, '0') END END AS golden_completeness,
@@ -933,7 +949,7 @@ SELECT c.identifier, c.records_with_value, CASE WHEN CAST(n.total_records AS BIG
 FROM counts AS c CROSS JOIN totals AS n LEFT JOIN (SELECT identifier_index, ARRAY_JOIN(TRANSFORM(ARRAY_SORT(COLLECT_LIST(STRUCT(place, v.value || ' (' || CAST(v.holders AS STRING) || ')' AS v))), x -> x.v), '|') AS top_shared_values
   FROM (SELECT identifier_index, value, holders,
       ROW_NUMBER() OVER (PARTITION BY identifier_index ORDER BY holders DESC, value) AS place
-    FROM (SELECT identifier_index, value, COUNT(*) AS holders FROM `spine_work_used` GROUP BY identifier_index, value) AS c
+    FROM (SELECT identifier_index, value, COUNT(*) AS holders FROM `crm_data`.`spine_work_used` GROUP BY identifier_index, value) AS c
     WHERE holders > 1) AS v
   WHERE place <= 5
   GROUP BY identifier_index) AS t ON t.identifier_index = c.idx;
