@@ -189,13 +189,16 @@ impl Dialect {
         let sep = self.literal(separator);
         match self {
             Self::DuckDb => format!("STRING_AGG({expr}, {sep} ORDER BY {order_by})"),
-            Self::Snowflake => {
-                format!("LISTAGG({expr}, {sep}) WITHIN GROUP (ORDER BY {order_by})")
-            }
+            // Like STRING_AGG, a group without a value gives NULL rather than ''.
+            Self::Snowflake => format!(
+                "CASE WHEN COUNT({expr}) = 0 THEN NULL ELSE LISTAGG({expr}, {sep}) WITHIN GROUP (ORDER BY {order_by}) END"
+            ),
             Self::BigQuery => format!("STRING_AGG({expr}, {sep} ORDER BY {order_by})"),
-            // Spark sorts a collected array of (order, value) structs, then keeps the values.
+            // Spark sorts a collected array of (order, value) structs (NULL values left out), then keeps the
+            // values.
             Self::Spark => format!(
-                "ARRAY_JOIN(TRANSFORM(ARRAY_SORT(COLLECT_LIST(STRUCT({order_by}, {expr} AS v))), x -> x.v), {sep})"
+                "CASE WHEN COUNT({expr}) = 0 THEN NULL ELSE ARRAY_JOIN(TRANSFORM(ARRAY_SORT(COLLECT_LIST(\n      \
+                 CASE WHEN {expr} IS NOT NULL THEN STRUCT({order_by}, {expr} AS v) END)), x -> x.v), {sep}) END"
             ),
         }
     }

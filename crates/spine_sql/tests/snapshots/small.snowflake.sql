@@ -20,7 +20,7 @@ WHERE REGEXP_REPLACE(key, '^[	\n\r    -     　]+|[	\n\r 
 UNION ALL
 SELECT w.model, w.model_rank, w.key, w.line, 'duplicate_key' AS reason, d.detail
 FROM "crm_data"."spine_work_row" AS w JOIN (
-  SELECT model_index, key, 'the key appears on ' || CAST(COUNT(*) AS VARCHAR) || ' rows' || ': lines ' || COALESCE(LISTAGG(CASE WHEN line <> last_line THEN CAST(line AS VARCHAR) END, ', ') WITHIN GROUP (ORDER BY line) || ' and ', '') || CAST(MAX(line) AS VARCHAR) AS detail
+  SELECT model_index, key, 'the key appears on ' || CAST(COUNT(*) AS VARCHAR) || ' rows' || ': lines ' || COALESCE(CASE WHEN COUNT(CASE WHEN line <> last_line THEN CAST(line AS VARCHAR) END) = 0 THEN NULL ELSE LISTAGG(CASE WHEN line <> last_line THEN CAST(line AS VARCHAR) END, ', ') WITHIN GROUP (ORDER BY line) END || ' and ', '') || CAST(MAX(line) AS VARCHAR) AS detail
   FROM (SELECT model_index, key, line, MAX(line) OVER (PARTITION BY model_index, key) AS last_line
         FROM "crm_data"."spine_work_row" WHERE NOT (REGEXP_REPLACE(key, '^[	\n\r    -     　]+|[	\n\r    -     　]+$', '') = '')) AS keyed
   GROUP BY model_index, key HAVING COUNT(*) > 1
@@ -436,7 +436,7 @@ SELECT c.comp, k.comp IS NOT NULL AS refused, k.broken_text,
   COALESCE(k.value_limits, 0) AS value_limits
 FROM (SELECT DISTINCT comp FROM "crm_data"."spine_work_comp_1") AS c
 LEFT JOIN (
-  SELECT comp, LISTAGG(text, '; ') WITHIN GROUP (ORDER BY sort1, sort2) AS broken_text, LISTAGG(CASE WHEN kind = 'identifier' THEN name END, ' or ') WITHIN GROUP (ORDER BY sort1, sort2) AS ids, LISTAGG(CASE WHEN kind = 'model' THEN name END, ' or ') WITHIN GROUP (ORDER BY sort1, sort2) AS models,
+  SELECT comp, CASE WHEN COUNT(text) = 0 THEN NULL ELSE LISTAGG(text, '; ') WITHIN GROUP (ORDER BY sort1, sort2) END AS broken_text, CASE WHEN COUNT(CASE WHEN kind = 'identifier' THEN name END) = 0 THEN NULL ELSE LISTAGG(CASE WHEN kind = 'identifier' THEN name END, ' or ') WITHIN GROUP (ORDER BY sort1, sort2) END AS ids, CASE WHEN COUNT(CASE WHEN kind = 'model' THEN name END) = 0 THEN NULL ELSE LISTAGG(CASE WHEN kind = 'model' THEN name END, ' or ') WITHIN GROUP (ORDER BY sort1, sort2) END AS models,
     SUM(CASE WHEN kind <> 'size' THEN 1 ELSE 0 END) AS value_limits
   FROM "crm_data"."spine_work_broken_1" GROUP BY comp
 ) AS k ON k.comp = c.comp;
@@ -535,7 +535,7 @@ scored AS (
 )
 SELECT scored.a, scored.b, scores, k.detail IS NOT NULL AS conflict,
   CASE WHEN k.detail IS NULL THEN '' ELSE 'the pair would hold ' || k.detail END AS detail
-FROM scored LEFT JOIN (SELECT a, b, LISTAGG(text, '; ') WITHIN GROUP (ORDER BY sort1, sort2) AS detail FROM (SELECT a, b, 0 AS sort1, identifier_index AS sort2, 'identifier' AS kind, name,
+FROM scored LEFT JOIN (SELECT a, b, CASE WHEN COUNT(text) = 0 THEN NULL ELSE LISTAGG(text, '; ') WITHIN GROUP (ORDER BY sort1, sort2) END AS detail FROM (SELECT a, b, 0 AS sort1, identifier_index AS sort2, 'identifier' AS kind, name,
     CAST(cnt AS VARCHAR) || ' distinct ' || name || ' values, over conflict_limit ' || CAST(lim AS VARCHAR) AS text
   FROM (SELECT g.a, g.b, u.identifier_index, CASE u.identifier_index WHEN 1 THEN 'customer_id' END AS name,
       COUNT(DISTINCT u.value) AS cnt, CASE u.identifier_index WHEN 1 THEN 1 END AS lim
@@ -781,7 +781,7 @@ SELECT c.comp, k.comp IS NOT NULL AS refused, k.broken_text,
   COALESCE(k.value_limits, 0) AS value_limits
 FROM (SELECT DISTINCT comp FROM "crm_data"."spine_work_comp_2") AS c
 LEFT JOIN (
-  SELECT comp, LISTAGG(text, '; ') WITHIN GROUP (ORDER BY sort1, sort2) AS broken_text, LISTAGG(CASE WHEN kind = 'identifier' THEN name END, ' or ') WITHIN GROUP (ORDER BY sort1, sort2) AS ids, LISTAGG(CASE WHEN kind = 'model' THEN name END, ' or ') WITHIN GROUP (ORDER BY sort1, sort2) AS models,
+  SELECT comp, CASE WHEN COUNT(text) = 0 THEN NULL ELSE LISTAGG(text, '; ') WITHIN GROUP (ORDER BY sort1, sort2) END AS broken_text, CASE WHEN COUNT(CASE WHEN kind = 'identifier' THEN name END) = 0 THEN NULL ELSE LISTAGG(CASE WHEN kind = 'identifier' THEN name END, ' or ') WITHIN GROUP (ORDER BY sort1, sort2) END AS ids, CASE WHEN COUNT(CASE WHEN kind = 'model' THEN name END) = 0 THEN NULL ELSE LISTAGG(CASE WHEN kind = 'model' THEN name END, ' or ') WITHIN GROUP (ORDER BY sort1, sort2) END AS models,
     SUM(CASE WHEN kind <> 'size' THEN 1 ELSE 0 END) AS value_limits
   FROM "crm_data"."spine_work_broken_2" GROUP BY comp
 ) AS k ON k.comp = c.comp;
@@ -912,7 +912,7 @@ SELECT model, key, reason, detail, '' AS candidate_dinmo_ids FROM "crm_data"."sp
 UNION ALL
 SELECT r.model, r.key, 'missing_identifiers' AS reason,
   COALESCE(md.detail, 'the model maps no identifier') AS detail, '' AS candidate_dinmo_ids
-FROM "crm_data"."spine_work_record" AS r LEFT JOIN (SELECT rec, 'no used identifier value: ' || LISTAGG(part, ', ') WITHIN GROUP (ORDER BY identifier_rank) AS detail FROM (SELECT rec, identifier_rank, identifier || ' ' || LISTAGG(status, '/') WITHIN GROUP (ORDER BY status_rank) AS part
+FROM "crm_data"."spine_work_record" AS r LEFT JOIN (SELECT rec, 'no used identifier value: ' || CASE WHEN COUNT(part) = 0 THEN NULL ELSE LISTAGG(part, ', ') WITHIN GROUP (ORDER BY identifier_rank) END AS detail FROM (SELECT rec, identifier_rank, identifier || ' ' || CASE WHEN COUNT(status) = 0 THEN NULL ELSE LISTAGG(status, '/') WITHIN GROUP (ORDER BY status_rank) END AS part
   FROM (SELECT DISTINCT rec, identifier, identifier_rank, status, CASE status WHEN 'used' THEN 0 WHEN 'empty' THEN 1 WHEN 'invalid' THEN 2 ELSE 3 END AS status_rank FROM "crm_data"."spine_work_obs") AS o
   GROUP BY rec, identifier, identifier_rank) AS p GROUP BY rec) AS md ON md.rec = r.rec
 WHERE NOT EXISTS (SELECT 1 FROM "crm_data"."spine_work_used" AS u WHERE u.rec = r.rec)
@@ -923,7 +923,7 @@ SELECT r.model, r.key, 'conflict' AS reason,
   COALESCE(h.ids, '') AS candidate_dinmo_ids
 FROM "crm_data"."spine_work_state" AS st JOIN "crm_data"."spine_work_record" AS r ON r.rec = st.rec
 JOIN "crm_data"."spine_work_refusal" AS f ON f.stage = st.conflict_stage AND f.comp = st.conflict_comp
-LEFT JOIN (SELECT h.stage, h.comp, LISTAGG(h.dinmo_id, '|') WITHIN GROUP (ORDER BY h.dinmo_id) AS ids
+LEFT JOIN (SELECT h.stage, h.comp, CASE WHEN COUNT(h.dinmo_id) = 0 THEN NULL ELSE LISTAGG(h.dinmo_id, '|') WITHIN GROUP (ORDER BY h.dinmo_id) END AS ids
   FROM (SELECT DISTINCT hp.stage, hp.comp, p.dinmo_id
     FROM (SELECT 1 AS stage, comp, profile FROM "crm_data"."spine_work_part_1" WHERE holds UNION ALL SELECT 2 AS stage, comp, profile FROM "crm_data"."spine_work_part_2" WHERE holds) AS hp JOIN "crm_data"."spine_work_member" AS m ON m.rec = hp.profile JOIN "crm_data"."spine_work_profile" AS p ON p.profile = m.profile) AS h
   GROUP BY h.stage, h.comp) AS h ON h.stage = st.conflict_stage AND h.comp = st.conflict_comp
@@ -1034,7 +1034,7 @@ FROM (
   GROUP BY profile, identifier_index, value
 ) AS h
 JOIN (
-  SELECT profile, identifier_index, value, LISTAGG(model, '|') WITHIN GROUP (ORDER BY model) AS models
+  SELECT profile, identifier_index, value, CASE WHEN COUNT(model) = 0 THEN NULL ELSE LISTAGG(model, '|') WITHIN GROUP (ORDER BY model) END AS models
   FROM (SELECT DISTINCT profile, identifier_index, value, model FROM (SELECT m.profile, u.identifier_index, u.value, u.rec, r.model, r.order_raw, o.seconds, o.nanos
     FROM "crm_data"."spine_work_used" AS u JOIN "crm_data"."spine_work_member" AS m ON m.rec = u.rec JOIN "crm_data"."spine_work_record" AS r ON r.rec = u.rec
     JOIN "crm_data"."spine_work_order" AS o ON o.rec = u.rec) AS held) AS dm
@@ -1068,8 +1068,8 @@ WHERE t <> '' AND NOT (CASE
 -- of its rows over the columns the graph reads (this dialect cannot list a table's columns in SQL).
 CREATE OR REPLACE TABLE "crm_data"."spine_work_run" AS
 SELECT MD5('{"fuzzy":{"algorithm":"levenshtein","medium":0.9,"strong":0.95},"golden":{"fields":[{"name":"email","strategy":"most_frequent"},{"name":"first_name","strategy":"last_non_null"}]},"guardrails":{"max_block_size":100,"max_profile_size":50,"on_conflict":"exclude"},"id_column":"dinmo_id","identifiers":[{"blocked_values":["test@test.com"],"kind":"email","max_records_per_value":20,"name":"email","standardize":["email"]},{"blocked_patterns":["0+"],"conflict_limit":1,"kind":"customer_id","name":"customer_id","standardize":["trim","uppercase"]},{"kind":"name","name":"last_name","standardize":["trim","lowercase"]}],"models":[{"fields":{"first_name":"fname"},"identifiers":{"customer_id":"cust","email":["email","email_2"],"last_name":"lname"},"name":"crm","order_by":"updated_at","primary_key":"contact_id","priority":1},{"fields":{"first_name":"given"},"identifiers":{"email":"mail","last_name":"surname"},"name":"shop","order_by":"updated","primary_key":"id","priority":2}],"name":"small","rules":[{"criteria":[{"identifiers":["customer_id"],"match":"exact"}],"name":"same_customer"},{"criteria":[{"identifiers":["email"],"match":"exact"},{"identifiers":["last_name"],"match":"fuzzy","threshold":0.9}],"name":"email_and_name"}],"version":1}'
-  || '' || (SELECT COALESCE(MD5(LISTAGG(h, '') WITHIN GROUP (ORDER BY h)), '') FROM (SELECT MD5(COALESCE(CAST(m."contact_id" AS VARCHAR), '') || '' || COALESCE(CAST(m."cust" AS VARCHAR), '') || '' || COALESCE(CAST(m."email" AS VARCHAR), '') || '' || COALESCE(CAST(m."email_2" AS VARCHAR), '') || '' || COALESCE(CAST(m."fname" AS VARCHAR), '') || '' || COALESCE(CAST(m."lname" AS VARCHAR), '') || '' || COALESCE(CAST(m."updated_at" AS VARCHAR), '')) AS h FROM "crm_data"."crm" AS m) AS row_hashes)
-  || '' || (SELECT COALESCE(MD5(LISTAGG(h, '') WITHIN GROUP (ORDER BY h)), '') FROM (SELECT MD5(COALESCE(CAST(m."given" AS VARCHAR), '') || '' || COALESCE(CAST(m."id" AS VARCHAR), '') || '' || COALESCE(CAST(m."mail" AS VARCHAR), '') || '' || COALESCE(CAST(m."surname" AS VARCHAR), '') || '' || COALESCE(CAST(m."updated" AS VARCHAR), '')) AS h FROM "crm_data"."shop" AS m) AS row_hashes)) AS run_id;
+  || '' || (SELECT COALESCE(MD5(CASE WHEN COUNT(h) = 0 THEN NULL ELSE LISTAGG(h, '') WITHIN GROUP (ORDER BY h) END), '') FROM (SELECT MD5(COALESCE(CAST(m."contact_id" AS VARCHAR), '') || '' || COALESCE(CAST(m."cust" AS VARCHAR), '') || '' || COALESCE(CAST(m."email" AS VARCHAR), '') || '' || COALESCE(CAST(m."email_2" AS VARCHAR), '') || '' || COALESCE(CAST(m."fname" AS VARCHAR), '') || '' || COALESCE(CAST(m."lname" AS VARCHAR), '') || '' || COALESCE(CAST(m."updated_at" AS VARCHAR), '')) AS h FROM "crm_data"."crm" AS m) AS row_hashes)
+  || '' || (SELECT COALESCE(MD5(CASE WHEN COUNT(h) = 0 THEN NULL ELSE LISTAGG(h, '') WITHIN GROUP (ORDER BY h) END), '') FROM (SELECT MD5(COALESCE(CAST(m."given" AS VARCHAR), '') || '' || COALESCE(CAST(m."id" AS VARCHAR), '') || '' || COALESCE(CAST(m."mail" AS VARCHAR), '') || '' || COALESCE(CAST(m."surname" AS VARCHAR), '') || '' || COALESCE(CAST(m."updated" AS VARCHAR), '')) AS h FROM "crm_data"."shop" AS m) AS row_hashes)) AS run_id;
 
 -- identity_golden_report: the run's key numbers; missing counts records with no used value and rows
 -- with a bad key, so matched + unique + conflict + missing = total_records.
@@ -1180,7 +1180,7 @@ SELECT c.identifier, c.records_with_value, CASE WHEN CAST(n.total_records AS BIG
   c.used, c.empty, c.invalid, c.blocked, c.quarantined_values, c.distinct_values,
   COALESCE(t.top_shared_values, '') AS top_shared_values, c.conflict_pairs,
   CASE WHEN CAST(n.candidate_pairs AS BIGINT) = 0 THEN '0.0000' ELSE CAST(CAST(FLOOR((CAST(FLOOR((CAST(c.conflict_pairs AS BIGINT) * 20000 + CAST(n.candidate_pairs AS BIGINT)) / (2 * CAST(n.candidate_pairs AS BIGINT))) AS BIGINT)) / (10000)) AS BIGINT) AS VARCHAR) || '.' || LPAD(CAST(MOD(CAST(FLOOR((CAST(c.conflict_pairs AS BIGINT) * 20000 + CAST(n.candidate_pairs AS BIGINT)) / (2 * CAST(n.candidate_pairs AS BIGINT))) AS BIGINT), 10000) AS VARCHAR), 4, '0') END AS conflict_rate
-FROM counts AS c CROSS JOIN totals AS n LEFT JOIN (SELECT identifier_index, LISTAGG(v.value || ' (' || CAST(v.holders AS VARCHAR) || ')', '|') WITHIN GROUP (ORDER BY place) AS top_shared_values
+FROM counts AS c CROSS JOIN totals AS n LEFT JOIN (SELECT identifier_index, CASE WHEN COUNT(v.value || ' (' || CAST(v.holders AS VARCHAR) || ')') = 0 THEN NULL ELSE LISTAGG(v.value || ' (' || CAST(v.holders AS VARCHAR) || ')', '|') WITHIN GROUP (ORDER BY place) END AS top_shared_values
   FROM (SELECT identifier_index, value, holders,
       ROW_NUMBER() OVER (PARTITION BY identifier_index ORDER BY holders DESC, value) AS place
     FROM (SELECT identifier_index, value, COUNT(*) AS holders FROM "crm_data"."spine_work_used" GROUP BY identifier_index, value) AS c
