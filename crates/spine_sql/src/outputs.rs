@@ -130,7 +130,8 @@ pub(crate) fn tables(compiler: &mut Compiler<'_>) {
         "CASE status WHEN 'used' THEN 0 WHEN 'empty' THEN 1 WHEN 'invalid' THEN 2 ELSE 3 END";
     let per_identifier = format!(
         "SELECT rec, identifier_rank, identifier || ' ' || {} AS part\n  \
-         FROM (SELECT DISTINCT rec, identifier, identifier_rank, status, {status_rank} AS status_rank FROM {obs}) AS o\n  \
+         FROM (SELECT DISTINCT o.rec, o.identifier, o.identifier_rank, o.status, {status_rank} AS status_rank\n    \
+         FROM {obs} AS o JOIN missing AS m ON m.rec = o.rec) AS o\n  \
          GROUP BY rec, identifier, identifier_rank",
         d.string_agg("status", "/", "status_rank")
     );
@@ -144,8 +145,7 @@ pub(crate) fn tables(compiler: &mut Compiler<'_>) {
         format!(
             "SELECT r.model, r.key, 'missing_identifiers' AS reason,\n  \
              COALESCE(md.detail, 'the model maps no identifier') AS detail, '' AS candidate_dinmo_ids\n\
-             FROM {record} AS r LEFT JOIN ({missing_detail}) AS md ON md.rec = r.rec\n\
-             WHERE NOT EXISTS (SELECT 1 FROM {used} AS u WHERE u.rec = r.rec)"
+             FROM missing AS m JOIN {record} AS r ON r.rec = m.rec LEFT JOIN ({missing_detail}) AS md ON md.rec = r.rec"
         ),
     ];
     if exclude && !settings.rules.is_empty() {
@@ -186,6 +186,12 @@ pub(crate) fn tables(compiler: &mut Compiler<'_>) {
     ]);
     compiler.script.create(
         "identity_unresolved_records",
-        &unresolved.join("\nUNION ALL\n"),
+        &format!(
+            "WITH missing AS (\n  \
+             SELECT r.rec FROM {record} AS r LEFT JOIN (SELECT DISTINCT rec FROM {used}) AS u ON u.rec = r.rec\n  \
+             WHERE u.rec IS NULL\n\
+             )\n{}",
+            unresolved.join("\nUNION ALL\n")
+        ),
     );
 }

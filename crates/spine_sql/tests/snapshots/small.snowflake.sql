@@ -908,14 +908,18 @@ LEFT JOIN "crm_data"."spine_work_profile" AS p ON p.profile = ml.profile;
 -- identity_unresolved_records: rows with a bad key, records with no used identifier value and, with
 -- on_conflict: exclude, conflict records with the IDs of the parts that kept their values.
 CREATE OR REPLACE TABLE "crm_data"."identity_unresolved_records" AS
+WITH missing AS (
+  SELECT r.rec FROM "crm_data"."spine_work_record" AS r LEFT JOIN (SELECT DISTINCT rec FROM "crm_data"."spine_work_used") AS u ON u.rec = r.rec
+  WHERE u.rec IS NULL
+)
 SELECT model, key, reason, detail, '' AS candidate_dinmo_ids FROM "crm_data"."spine_work_bad"
 UNION ALL
 SELECT r.model, r.key, 'missing_identifiers' AS reason,
   COALESCE(md.detail, 'the model maps no identifier') AS detail, '' AS candidate_dinmo_ids
-FROM "crm_data"."spine_work_record" AS r LEFT JOIN (SELECT rec, 'no used identifier value: ' || CASE WHEN COUNT(part) = 0 THEN NULL ELSE LISTAGG(part, ', ') WITHIN GROUP (ORDER BY identifier_rank) END AS detail FROM (SELECT rec, identifier_rank, identifier || ' ' || CASE WHEN COUNT(status) = 0 THEN NULL ELSE LISTAGG(status, '/') WITHIN GROUP (ORDER BY status_rank) END AS part
-  FROM (SELECT DISTINCT rec, identifier, identifier_rank, status, CASE status WHEN 'used' THEN 0 WHEN 'empty' THEN 1 WHEN 'invalid' THEN 2 ELSE 3 END AS status_rank FROM "crm_data"."spine_work_obs") AS o
+FROM missing AS m JOIN "crm_data"."spine_work_record" AS r ON r.rec = m.rec LEFT JOIN (SELECT rec, 'no used identifier value: ' || CASE WHEN COUNT(part) = 0 THEN NULL ELSE LISTAGG(part, ', ') WITHIN GROUP (ORDER BY identifier_rank) END AS detail FROM (SELECT rec, identifier_rank, identifier || ' ' || CASE WHEN COUNT(status) = 0 THEN NULL ELSE LISTAGG(status, '/') WITHIN GROUP (ORDER BY status_rank) END AS part
+  FROM (SELECT DISTINCT o.rec, o.identifier, o.identifier_rank, o.status, CASE status WHEN 'used' THEN 0 WHEN 'empty' THEN 1 WHEN 'invalid' THEN 2 ELSE 3 END AS status_rank
+    FROM "crm_data"."spine_work_obs" AS o JOIN missing AS m ON m.rec = o.rec) AS o
   GROUP BY rec, identifier, identifier_rank) AS p GROUP BY rec) AS md ON md.rec = r.rec
-WHERE NOT EXISTS (SELECT 1 FROM "crm_data"."spine_work_used" AS u WHERE u.rec = r.rec)
 UNION ALL
 SELECT r.model, r.key, 'conflict' AS reason,
   'merge refused at stage ' || CAST(st.conflict_stage AS VARCHAR) || ' (' || CASE st.conflict_stage WHEN 1 THEN 'same_customer' WHEN 2 THEN 'email_and_name' END || '): the merged profile would hold ' || f.broken_text
