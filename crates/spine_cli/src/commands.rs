@@ -273,6 +273,69 @@ pub(crate) fn invalid_graph(graph: &Path, problems: &[Diagnostic]) -> anyhow::Er
     anyhow!(text)
 }
 
+/// `spine sql GRAPH --dialect D [--schema S] [--out FILE]`: the warehouse script, or why the dialect cannot run
+/// the graph.
+pub fn sql(
+    graph_path: &Path,
+    dialect: &str,
+    options: &spine_sql::SqlOptions,
+    out: Option<&Path>,
+) -> Result<Outcome> {
+    let dialect = dialect_named(dialect)?;
+    let json = read_text(graph_path)?;
+    let graph =
+        validate::parse_graph(&json).map_err(|problems| invalid_graph(graph_path, &problems))?;
+    let settings = validate::validate(&graph, None)
+        .map_err(|problems| invalid_graph(graph_path, &problems))?;
+    let script = spine_sql::compile(&settings, dialect, options).map_err(|refusal| {
+        anyhow!(
+            "{}: cannot write {} SQL for this identity graph: {refusal}",
+            graph_path.display(),
+            dialect
+        )
+    })?;
+    match out {
+        Some(path) => std::fs::write(path, script)
+            .with_context(|| format!("cannot write {}", path.display()))?,
+        None => io::stdout().write_all(script.as_bytes())?,
+    }
+    Ok(Outcome::Clean)
+}
+
+fn dialect_named(name: &str) -> Result<spine_sql::Dialect> {
+    spine_sql::Dialect::from_name(name).ok_or_else(|| {
+        let names: Vec<&str> = spine_sql::Dialect::ALL.iter().map(|d| d.name()).collect();
+        anyhow!("unknown dialect `{name}`: use one of {}", names.join(", "))
+    })
+}
+
+/// `spine lookup GRAPH --data DIR --out FILE`: the spine_lookup table of `spine sql --lookup`.
+pub fn lookup(graph_path: &Path, data: &Path, dialect: &str, out: &Path) -> Result<Outcome> {
+    let dialect = dialect_named(dialect)?;
+    let json = read_text(graph_path)?;
+    let graph =
+        validate::parse_graph(&json).map_err(|problems| invalid_graph(graph_path, &problems))?;
+    let mut names: Vec<&str> = graph.models.iter().map(|m| m.name.as_str()).collect();
+    if let Some(events) = &graph.events {
+        names.extend(events.models.iter().map(|m| m.name.as_str()));
+    }
+    let mut tables = Vec::with_capacity(names.len());
+    let mut shape = DataShape::default();
+    for name in &names {
+        let table = read_table(&data.join(format!("{name}.csv")))
+            .with_context(|| format!("cannot load model `{name}`"))?;
+        shape
+            .models
+            .insert((*name).to_owned(), table.columns.clone());
+        tables.push(table);
+    }
+    let settings = validate::validate(&graph, Some(&shape))
+        .map_err(|problems| invalid_graph(graph_path, &problems))?;
+    let csv = spine_sql::lookup_csv(&settings, dialect, &tables);
+    std::fs::write(out, csv).with_context(|| format!("cannot write {}", out.display()))?;
+    Ok(Outcome::Clean)
+}
+
 /// `spine demo --out DIR [--records N --seed S]`.
 pub fn demo(out: &Path, synthetic: Option<(usize, u64)>) -> Result<Outcome> {
     let set = match synthetic {

@@ -9,6 +9,12 @@
 mod date;
 mod nickname;
 
+/// The nickname table of the `nickname` step (nickname, canonical given name), sorted by nickname; exported so
+/// the warehouse SQL can carry the same table.
+pub fn nicknames() -> &'static [(&'static str, &'static str)] {
+    &nickname::NICKNAMES
+}
+
 use crate::settings::{DateOrder, Identifier, Step};
 use std::str::FromStr;
 use unicode_general_category::{GeneralCategory, get_general_category};
