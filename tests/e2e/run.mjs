@@ -246,6 +246,18 @@ const tests = [
       check(csv.startsWith('dinmo_id,'), 'the golden table downloads as CSV');
       const formula = /(^|,)"?[=+\-@]/m;
       check(!formula.test(csv.split('\n').slice(1).join('\n')), 'no cell of the download starts a formula');
+      // The warehouse SQL of the demo graph: phone numbers have no SQL form, so their values come beside it.
+      const downloads = [];
+      page.on('download', (d) => downloads.push(d));
+      await page.click('#download-sql');
+      await page.locator('.notice', { hasText: 'spine_lookup.csv' }).waitFor({ timeout: 20000 });
+      for (let waited = 0; downloads.length < 2 && waited < 100; waited += 1) await page.waitForTimeout(100);
+      const named = (name) => downloads.find((d) => d.suggestedFilename() === name);
+      check(named('spine_duckdb.sql') && named('spine_lookup.csv'), `the script and its lookup download: ${downloads.map((d) => d.suggestedFilename())}`);
+      const script = readFileSync(await named('spine_duckdb.sql').path(), 'utf8');
+      check(script.includes('CREATE OR REPLACE TABLE "identity_golden"') && script.includes('FROM "crm" AS m'), 'the script reads the models and writes the golden table');
+      const lookup = readFileSync(await named('spine_lookup.csv').path(), 'utf8');
+      check(lookup.startsWith('identifier,raw_value,standardized_value,detail\n') && lookup.includes('\nphone,'), 'phone values come in spine_lookup.csv');
       const foreign = requests.filter((u) => !u.startsWith(page.url().split('#')[0].replace(/index\.html$/, '')));
       check(foreign.filter((u) => !u.startsWith('blob:') && !u.startsWith('data:')).length === 0, `no request left the page: ${foreign}`);
     },

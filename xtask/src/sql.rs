@@ -26,17 +26,11 @@ fn has_command(spine: &Path, command: &str) -> bool {
         .is_ok_and(|out| out.status.success())
 }
 
-/// `--lookup` when this `spine` has the `lookup` command: graphs with steps a dialect cannot express (the
-/// demo's phone numbers) are then compared through `spine lookup`'s table instead of being refused.
-fn lookup_flag(spine: &Path) -> Vec<&'static str> {
-    if has_command(spine, "lookup") {
-        vec!["--lookup"]
-    } else {
-        Vec::new()
-    }
-}
+/// Graphs with steps a dialect cannot express (the demo's phone numbers) are compared through `spine lookup`'s
+/// table instead of being refused.
+const LOOKUP: &str = "--lookup";
 
-/// The harness's own tests, then, when `spine sql` exists, DuckDB parity over the spec cases and the demo set,
+/// The harness's own tests, then DuckDB parity over the spec cases and the demo set,
 /// Spark parity over the spec cases, and the Snowflake and BigQuery parse check. Returns the added counts.
 pub fn test_steps() -> Result<Counts> {
     let python = tools::sql_venv().join("bin/python");
@@ -55,13 +49,6 @@ pub fn test_steps() -> Result<Counts> {
     if total.passed == 0 {
         bail!("the sql harness self-tests ran no test");
     }
-    if !has_sql(&spine) {
-        println!(
-            "\nxtask: skipping sql parity (duckdb), sql parity (spark) and sql dialects: this spine has no `sql` command yet"
-        );
-        return Ok(total);
-    }
-    let lookup = lookup_flag(&spine);
     let demo = bench::target_dir().join("sql-demo");
     step("demo set for the warehouse-SQL tests", || {
         Cmd::new(&spine.to_string_lossy())
@@ -108,7 +95,7 @@ pub fn test_steps() -> Result<Counts> {
                 .arg("--spine")
                 .arg(&spine)
                 .args(args)
-                .args(&lookup)
+                .arg(LOOKUP)
                 .run_counting()
         })?;
         if counts.passed + counts.failed == 0 {
@@ -168,7 +155,7 @@ pub fn bench(args: &[String]) -> Result<()> {
         let (lines, success) = python_script(&python, "tests/sql/parity.py")
             .args(["--dialect", "duckdb", "--timings", "--spine"])
             .arg(&spine)
-            .args(lookup_flag(&spine))
+            .arg(LOOKUP)
             .arg("--data")
             .arg(&dir)
             .arg("--graph")

@@ -10,7 +10,7 @@ use spine_core::resolve::{self, Previous};
 use spine_core::validate::{self, DataShape, Diagnostic};
 use std::collections::BTreeMap;
 use std::fs::File;
-use std::io::{self, BufWriter, Write};
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -172,7 +172,8 @@ pub fn run(graph_path: &Path, inputs: &RunInputs) -> Result<Outcome> {
     let written = parallel::map(&table_names, |&(name, event)| {
         let path = inputs.out.join(format!("{name}.csv"));
         let write = || -> io::Result<()> {
-            let mut out = BufWriter::with_capacity(1 << 20, File::create(&path)?);
+            // The engine's table writers hand over blocks of 64 KiB, so a buffer here would only copy them again.
+            let mut out = File::create(&path)?;
             match &stitching {
                 Some(stitching) if event => stitching.write_table(name, &mut out)?,
                 _ => resolution.write_table(name, &mut out)?,
@@ -270,6 +271,69 @@ pub(crate) fn invalid_graph(graph: &Path, problems: &[Diagnostic]) -> anyhow::Er
         text.push_str(&format!("\n  {}: {problem}", graph.display()));
     }
     anyhow!(text)
+}
+
+/// `spine sql GRAPH --dialect D [--schema S] [--out FILE]`: the warehouse script, or why the dialect cannot run
+/// the graph.
+pub fn sql(
+    graph_path: &Path,
+    dialect: &str,
+    options: &spine_sql::SqlOptions,
+    out: Option<&Path>,
+) -> Result<Outcome> {
+    let dialect = dialect_named(dialect)?;
+    let json = read_text(graph_path)?;
+    let graph =
+        validate::parse_graph(&json).map_err(|problems| invalid_graph(graph_path, &problems))?;
+    let settings = validate::validate(&graph, None)
+        .map_err(|problems| invalid_graph(graph_path, &problems))?;
+    let script = spine_sql::compile(&settings, dialect, options).map_err(|refusal| {
+        anyhow!(
+            "{}: cannot write {} SQL for this identity graph: {refusal}",
+            graph_path.display(),
+            dialect
+        )
+    })?;
+    match out {
+        Some(path) => std::fs::write(path, script)
+            .with_context(|| format!("cannot write {}", path.display()))?,
+        None => io::stdout().write_all(script.as_bytes())?,
+    }
+    Ok(Outcome::Clean)
+}
+
+fn dialect_named(name: &str) -> Result<spine_sql::Dialect> {
+    spine_sql::Dialect::from_name(name).ok_or_else(|| {
+        let names: Vec<&str> = spine_sql::Dialect::ALL.iter().map(|d| d.name()).collect();
+        anyhow!("unknown dialect `{name}`: use one of {}", names.join(", "))
+    })
+}
+
+/// `spine lookup GRAPH --data DIR --out FILE`: the spine_lookup table of `spine sql --lookup`.
+pub fn lookup(graph_path: &Path, data: &Path, dialect: &str, out: &Path) -> Result<Outcome> {
+    let dialect = dialect_named(dialect)?;
+    let json = read_text(graph_path)?;
+    let graph =
+        validate::parse_graph(&json).map_err(|problems| invalid_graph(graph_path, &problems))?;
+    let mut names: Vec<&str> = graph.models.iter().map(|m| m.name.as_str()).collect();
+    if let Some(events) = &graph.events {
+        names.extend(events.models.iter().map(|m| m.name.as_str()));
+    }
+    let mut tables = Vec::with_capacity(names.len());
+    let mut shape = DataShape::default();
+    for name in &names {
+        let table = read_table(&data.join(format!("{name}.csv")))
+            .with_context(|| format!("cannot load model `{name}`"))?;
+        shape
+            .models
+            .insert((*name).to_owned(), table.columns.clone());
+        tables.push(table);
+    }
+    let settings = validate::validate(&graph, Some(&shape))
+        .map_err(|problems| invalid_graph(graph_path, &problems))?;
+    let csv = spine_sql::lookup_csv(&settings, dialect, &tables);
+    std::fs::write(out, csv).with_context(|| format!("cannot write {}", out.display()))?;
+    Ok(Outcome::Clean)
 }
 
 /// `spine demo --out DIR [--records N --seed S]`.

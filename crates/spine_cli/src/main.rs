@@ -102,6 +102,46 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Compile the identity graph into one SQL script that resolves it inside a warehouse: it reads each
+    /// model from a table named after it and creates the output tables of `spine run`.
+    Sql {
+        /// The identity graph JSON file.
+        graph: PathBuf,
+        /// The SQL dialect: duckdb, spark, snowflake or bigquery.
+        #[arg(long, value_name = "DIALECT")]
+        dialect: String,
+        /// The schema (dataset) holding the model tables and receiving the output tables.
+        #[arg(long, value_name = "NAME")]
+        schema: Option<String>,
+        /// Write the script to this file instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// A column of every model table holding the row's line in its file (named in duplicate_key details).
+        #[arg(long, value_name = "NAME")]
+        line_column: Option<String>,
+        /// Carry profile IDs over from the tables previous_identity_match and previous_identity_redirects.
+        #[arg(long)]
+        previous: bool,
+        /// Read the values of identifiers whose steps the dialect cannot express (phone, phonetic, ...) from
+        /// a table spine_lookup written by `spine lookup`, instead of refusing the graph.
+        #[arg(long)]
+        lookup: bool,
+    },
+    /// Write the spine_lookup table for `spine sql --lookup`: the standardized value of every distinct raw
+    /// value of the identifiers the dialect cannot standardize itself.
+    Lookup {
+        /// The identity graph JSON file.
+        graph: PathBuf,
+        /// The folder holding `<model>.csv` for each model and event model.
+        #[arg(long, value_name = "DIR")]
+        data: PathBuf,
+        /// The SQL dialect the script is written for.
+        #[arg(long, value_name = "DIALECT", default_value = "duckdb")]
+        dialect: String,
+        /// The CSV file to write.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
     /// Score a run against a ground truth: pairwise precision, recall and F1.
     Evaluate {
         /// The ground truth: `model,key,person`.
@@ -170,6 +210,29 @@ fn run(cli: Cli) -> Result<Outcome> {
         Command::Demo { out, records, seed } => {
             commands::demo(&out, records.map(|records| (records, seed)))
         }
+        Command::Sql {
+            graph,
+            dialect,
+            schema,
+            out,
+            line_column,
+            previous,
+            lookup,
+        } => {
+            let options = spine_sql::SqlOptions {
+                schema,
+                line_column,
+                previous,
+                lookup,
+            };
+            commands::sql(&graph, &dialect, &options, out.as_deref())
+        }
+        Command::Lookup {
+            graph,
+            data,
+            dialect,
+            out,
+        } => commands::lookup(&graph, &data, &dialect, &out),
         Command::Evaluate {
             truth,
             identity_match,

@@ -1,11 +1,18 @@
-//! Explanations a person can read (SPEC section 5): for a profile, the chain of accepted pairs that joined its
-//! records and the guardrail refusals around it; for two records not joined, why not, rule by rule, recomputed
-//! exactly as the engine decides.
+//! Explanations of a finished run (SPEC section 5), one API for the command line and the studio: for a profile,
+//! the chain of accepted pairs that joined its records and the guardrail refusals around it; for two records,
+//! why they are (or are not) in one profile, rule by rule, recomputed exactly as the engine decides
+//! ([`Resolution::explain_profile`], [`Resolution::explain_records`]); and the raw evidence behind those
+//! verdicts, a record's observations and what each rule saw of two records ([`Resolution::observations`],
+//! [`Resolution::evidence`], in `explain/evidence.rs`).
+
+mod evidence;
+
+pub use evidence::{CriterionEvidence, ObservationView, RuleEvidence};
 
 use crate::resolve::{
     Broken, Decision, Limits, NONE, ObservationStatus, RecordStatus, Resolution, score4, similarity,
 };
-use crate::settings::{Comparison, Rule};
+use crate::settings::{Algorithm, Comparison, Rule};
 use serde::Serialize;
 
 /// A record named the way the tables name it.
@@ -270,11 +277,10 @@ impl Resolution {
     fn rule_outcome(&self, index: usize, rule: &Rule, given: [u32; 2]) -> RuleOutcome {
         let (a, b) = (given[0].min(given[1]), given[0].max(given[1]));
         for record in given {
-            let refusal = self.conflict_of[record as usize];
-            if refusal != NONE && self.refusals[refusal as usize].rule < index {
+            if let Some(rule) = self.frozen_by(record).filter(|&rule| rule < index) {
                 return RuleOutcome::FrozenConflict {
                     record: self.record_name(record),
-                    frozen_at_stage: self.refusals[refusal as usize].rule + 1,
+                    frozen_at_stage: rule + 1,
                 };
             }
         }
@@ -364,25 +370,7 @@ impl Resolution {
                         };
                     }
                 }
-                // The best pair of values counts, in the engine's order (the first best wins).
-                let mut best: Option<(f64, u32, u32)> = None;
-                for &x in &va {
-                    for &y in &vb {
-                        let score = if x == y {
-                            1.0
-                        } else {
-                            similarity(
-                                algorithm,
-                                self.observed.values.get(x),
-                                self.observed.values.get(y),
-                            )
-                        };
-                        if best.is_none_or(|(s, _, _)| score > s) {
-                            best = Some((score, x, y));
-                        }
-                    }
-                }
-                if let Some((score, x, y)) = best
+                if let Some((score, x, y)) = self.best_score(algorithm, &va, &vb)
                     && score < threshold
                 {
                     let (x, y) = if given[0] == a { (x, y) } else { (y, x) };
@@ -511,6 +499,41 @@ impl Resolution {
             .iter()
             .map(|&v| self.observed.values.get(v).to_owned())
             .collect()
+    }
+
+    /// The rule (0-based) whose refused merge froze a record as a conflict record, if one did.
+    fn frozen_by(&self, record: u32) -> Option<usize> {
+        let refusal = self.conflict_of[record as usize];
+        (refusal != NONE).then(|| self.refusals[refusal as usize].rule)
+    }
+
+    /// The best similarity of a fuzzy criterion between two records' values (`left` of the earlier record in
+    /// anchor order), with the two values: the best pair counts, in the engine's order (the first best wins).
+    /// `None` when either side has no value.
+    fn best_score(
+        &self,
+        algorithm: Algorithm,
+        left: &[u32],
+        right: &[u32],
+    ) -> Option<(f64, u32, u32)> {
+        let mut best: Option<(f64, u32, u32)> = None;
+        for &x in left {
+            for &y in right {
+                let score = if x == y {
+                    1.0
+                } else {
+                    similarity(
+                        algorithm,
+                        self.observed.values.get(x),
+                        self.observed.values.get(y),
+                    )
+                };
+                if best.is_none_or(|(s, _, _)| score > s) {
+                    best = Some((score, x, y));
+                }
+            }
+        }
+        best
     }
 
     /// The distinct used values of a record over pooled identifiers, sorted.

@@ -9,6 +9,12 @@
 mod date;
 mod nickname;
 
+/// The nickname table of the `nickname` step (nickname, canonical given name), sorted by nickname; exported so
+/// the warehouse SQL can carry the same table.
+pub fn nicknames() -> &'static [(&'static str, &'static str)] {
+    &nickname::NICKNAMES
+}
+
 use crate::settings::{DateOrder, Identifier, Step};
 use std::str::FromStr;
 use unicode_general_category::{GeneralCategory, get_general_category};
@@ -323,13 +329,12 @@ fn phone_into(
     if !phonenumber::is_valid(&number) {
         return Err("impossible number");
     }
+    // E.164 is `+`, the country code and the national number: exactly what `phonenumber::format` writes in
+    // `Mode::E164`, without first searching the national formats, which E.164 never uses. (That formatter fails
+    // only for a country code without metadata, and `is_valid` has just found the metadata of this one.)
     use std::fmt::Write as _;
-    write!(
-        out,
-        "{}",
-        phonenumber::format(&number).mode(phonenumber::Mode::E164)
-    )
-    .map_err(|_| "not a phone number")
+    write!(out, "+{}{}", number.country().code(), number.national())
+        .map_err(|_| "not a phone number")
 }
 
 /// Honorifics removed by the `name` step, as whole words.

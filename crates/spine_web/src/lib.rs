@@ -75,6 +75,28 @@ fn WorkerLink(props: &WorkerLinkProps) -> Html {
         Response::Table { name, csv } => {
             browser::download(&format!("{name}.csv"), &csv, "text/csv;charset=utf-8")
         }
+        // A script is offered as a download at once; a lookup table, when the dialect needs one, beside it.
+        Response::Sql {
+            dialect,
+            script,
+            lookup_csv,
+            note,
+        } => {
+            browser::download(
+                &format!("spine_{dialect}.sql"),
+                &script,
+                "application/sql;charset=utf-8",
+            );
+            if let Some(csv) = lookup_csv {
+                browser::download("spine_lookup.csv", &csv, "text/csv;charset=utf-8");
+            }
+            dispatch.dispatch(Action::Notice(Some(match note {
+                Some(note) => {
+                    format!("Downloaded spine_{dialect}.sql and spine_lookup.csv. {note}")
+                }
+                None => format!("Downloaded spine_{dialect}.sql."),
+            })));
+        }
         other => dispatch.dispatch(Action::Worker(Box::new(other))),
     });
     {

@@ -46,6 +46,9 @@ pub enum Request {
     ExplainRecords { left: RecordId, right: RecordId },
     /// Event stitching results of the last run.
     Events,
+    /// The identity graph compiled into warehouse SQL for a dialect (`duckdb`, `spark`, `snowflake`,
+    /// `bigquery`).
+    Sql { graph_json: String, dialect: String },
 }
 
 /// A record named by its model and key.
@@ -103,6 +106,18 @@ pub enum Response {
         message: String,
     },
     Events(Box<EventsData>),
+    /// The warehouse script. When the graph uses steps the dialect cannot express, the script reads them from
+    /// `spine_lookup`, whose rows (from the loaded files) come in `lookup_csv`, and `note` says why.
+    Sql {
+        dialect: String,
+        script: String,
+        lookup_csv: Option<String>,
+        note: Option<String>,
+    },
+    /// The graph could not be compiled (invalid, or a feature the dialect cannot express even with a lookup).
+    SqlFailed {
+        message: String,
+    },
     /// A query that needs a finished run arrived before one.
     NoRun,
 }

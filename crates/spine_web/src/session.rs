@@ -115,6 +115,10 @@ impl Session {
             Request::WhatIf { list, page } => out(self.what_if(list, page)),
             Request::ExplainRecords { left, right } => out(self.explain_records(&left, &right)),
             Request::Events => out(self.events()),
+            Request::Sql {
+                graph_json,
+                dialect,
+            } => out(self.sql(&graph_json, &dialect)),
             Request::Parse { file, json } => out(Response::Parsed {
                 file,
                 problems: parse_graph(&json).err().map(problems).unwrap_or_default(),
@@ -169,6 +173,71 @@ impl Session {
         let shape = self.shape();
         let data = (!self.files.is_empty()).then_some(&shape);
         validate(&graph, data).map_err(problems)
+    }
+
+    /// The warehouse SQL of a graph; steps the dialect cannot express go through a lookup table computed from
+    /// the loaded files.
+    fn sql(&self, graph_json: &str, dialect: &str) -> Response {
+        let failed = |message: String| Response::SqlFailed { message };
+        let Some(dialect) = spine_sql::Dialect::from_name(dialect) else {
+            return failed(format!("There is no SQL dialect named '{dialect}'."));
+        };
+        let settings = match self.settings(graph_json) {
+            Ok(settings) => settings,
+            Err(problems) => {
+                return failed(format!(
+                    "The identity graph has {} problem(s); fix them to export SQL.",
+                    problems.len()
+                ));
+            }
+        };
+        let plain = spine_sql::SqlOptions::default();
+        let refusal = match spine_sql::compile(&settings, dialect, &plain) {
+            Ok(script) => {
+                return Response::Sql {
+                    dialect: dialect.name().to_owned(),
+                    script,
+                    lookup_csv: None,
+                    note: None,
+                };
+            }
+            Err(refusal) => refusal,
+        };
+        let with_lookup = spine_sql::SqlOptions {
+            lookup: true,
+            ..plain
+        };
+        let Ok(script) = spine_sql::compile(&settings, dialect, &with_lookup) else {
+            return failed(format!(
+                "This identity graph cannot be written as {dialect} SQL: {refusal}."
+            ));
+        };
+        let names = settings.models.iter().map(|m| &m.name).chain(
+            settings
+                .events
+                .iter()
+                .flat_map(|e| e.models.iter().map(|m| &m.name)),
+        );
+        let mut tables = Vec::new();
+        for name in names {
+            match self.files.get(name) {
+                Some(file) => tables.push(file.table.clone()),
+                None => {
+                    return failed(format!(
+                        "{refusal}. Load the file of model '{name}' so its values can go into spine_lookup."
+                    ));
+                }
+            }
+        }
+        Response::Sql {
+            dialect: dialect.name().to_owned(),
+            script,
+            lookup_csv: Some(spine_sql::lookup_csv(&settings, dialect, &tables)),
+            note: Some(format!(
+                "{refusal}. The script reads those values from a table spine_lookup: load spine_lookup.csv \
+                 next to the model tables (or write it in production with `spine lookup`)."
+            )),
+        }
     }
 
     fn run(

@@ -329,7 +329,8 @@ impl AppState {
             Response::Review(review) => self.review = Some(Rc::new(*review)),
             Response::WhatIf(page) => self.what_if = Some(Rc::new(page)),
             // Downloads are handled where the answer arrives; nothing to keep.
-            Response::Table { .. } => {}
+            Response::Table { .. } | Response::Sql { .. } => {}
+            Response::SqlFailed { message } => self.notice = Some(message),
             Response::Parsed { file, problems } => {
                 let serial = self.import.as_ref().map_or(1, |i| i.serial + 1);
                 self.import = Some(Import {

@@ -528,3 +528,65 @@ fn the_what_if_is_the_engines_diff_with_moved_records() {
         ]
     );
 }
+
+#[wasm_bindgen_test]
+fn the_graph_compiles_to_warehouse_sql_with_a_lookup_where_needed() {
+    let mut session = Session::default();
+    load(&mut session);
+    let plain = graph(BY_EMAIL);
+    match one(
+        &mut session,
+        Request::Sql {
+            graph_json: plain.clone(),
+            dialect: "duckdb".into(),
+        },
+    ) {
+        Response::Sql {
+            dialect,
+            script,
+            lookup_csv,
+            note,
+        } => {
+            assert_eq!(dialect, "duckdb");
+            assert!(script.contains("CREATE OR REPLACE TABLE \"identity_match\""));
+            assert!(script.contains("FROM \"crm\" AS m"));
+            assert_eq!((lookup_csv, note), (None, None));
+        }
+        other => panic!("expected a script, got {other:?}"),
+    }
+    // A phonetic step has no SQL form: the script reads spine_lookup, computed from the loaded files.
+    let phonetic = plain.replace(
+        r#""standardize": ["email"]"#,
+        r#""standardize": ["email", "phonetic"]"#,
+    );
+    match one(
+        &mut session,
+        Request::Sql {
+            graph_json: phonetic,
+            dialect: "spark".into(),
+        },
+    ) {
+        Response::Sql {
+            script,
+            lookup_csv: Some(csv),
+            note: Some(note),
+            ..
+        } => {
+            assert!(script.contains("spine_lookup"));
+            assert!(csv.starts_with("identifier,raw_value,standardized_value,detail\n"));
+            assert!(csv.contains("email,ann@example.com,ANKS,"), "{csv}");
+            assert!(note.contains("phonetic"), "{note}");
+        }
+        other => panic!("expected a script with a lookup, got {other:?}"),
+    }
+    assert!(matches!(
+        one(
+            &mut session,
+            Request::Sql {
+                graph_json: "{".into(),
+                dialect: "duckdb".into(),
+            },
+        ),
+        Response::SqlFailed { .. }
+    ));
+}

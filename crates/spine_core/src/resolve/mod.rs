@@ -3,11 +3,10 @@
 //!
 //! [`resolve`] takes the validated [`Settings`], one [`Table`] per model (`tables[i]` holds the rows of
 //! `settings.models[i]`) and optionally a [`Previous`] run; it returns a [`Resolution`] that keeps typed
-//! results for the studio and `explain` and writes every output table as CSV.
+//! results for the studio and `crate::explain` and writes every output table as CSV.
 
 mod candidates;
 mod cluster;
-mod explain;
 mod golden;
 mod ids;
 mod limits;
@@ -21,7 +20,6 @@ mod text;
 mod views;
 
 pub use cluster::Decision;
-pub use explain::{CriterionEvidence, ObservationView, RuleEvidence};
 pub use ids::{Previous, Redirect, RedirectKind};
 pub use limits::Broken;
 pub use metrics::{IdentifierMetrics, ModelMetrics, Report};

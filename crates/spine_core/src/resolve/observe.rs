@@ -110,9 +110,13 @@ enum Outcome {
     Blocked(u32, u32),
 }
 
+/// Standardized values numbered in the order they are first met: the text goes into the arena once, and the
+/// map finds it again. The map keeps the `String` that standardization produced as it is (shrinking it to a
+/// `Box<str>` would copy it), and the arena is already in index order when the run is over.
 #[derive(Default)]
 struct Interner {
-    map: FxHashMap<Box<str>, u32>,
+    map: FxHashMap<String, u32>,
+    arena: StrArena,
 }
 
 impl Interner {
@@ -121,20 +125,14 @@ impl Interner {
         if let Some(&index) = self.map.get(text.as_str()) {
             return index;
         }
-        let index = index_u32(self.map.len());
-        self.map.insert(text.into_boxed_str(), index);
+        let index = self.arena.push(&text);
+        self.map.insert(text, index);
         index
     }
 
     /// The strings by index.
     fn finish(self) -> StrArena {
-        let mut entries: Vec<(Box<str>, u32)> = self.map.into_iter().collect();
-        entries.sort_unstable_by_key(|entry| entry.1);
-        let mut arena = StrArena::default();
-        for (text, _) in entries {
-            arena.push(&text);
-        }
-        arena
+        self.arena
     }
 }
 
@@ -194,6 +192,11 @@ pub(crate) fn observe(
         .iter()
         .map(|identifier| identifier.steps.first() == Some(&Step::Phone))
         .collect();
+    let french: Vec<bool> = settings
+        .identifiers
+        .iter()
+        .map(|identifier| identifier.default_region.as_deref() == Some("FR"))
+        .collect();
     let mut phone_caches: Vec<FxHashMap<String, Outcome>> =
         vec![FxHashMap::default(); identifier_count];
     let mut key = String::new();
@@ -222,13 +225,19 @@ pub(crate) fn observe(
                     // A phone written with other separators may already have been standardized: its key finds
                     // it. The first value to reach an outcome still interns it, so numbering is unchanged.
                     let keyed = phone_first[identifier] && phone_key(raw, &mut key);
+                    if keyed && french[identifier] {
+                        french_national(&mut key);
+                    }
                     let known = if keyed {
                         phone_caches[identifier].get(key.as_str()).copied()
                     } else {
                         None
                     };
+                    // The key standardizes exactly like the raw value, and the parser reads plain digits
+                    // fastest, so a keyed value is standardized through its key.
                     let outcome = known.unwrap_or_else(|| {
-                        outcome_of(definition, raw, &mut interner, &mut details)
+                        let input = if keyed { key.as_str() } else { raw };
+                        outcome_of(definition, input, &mut interner, &mut details)
                     });
                     if keyed && known.is_none() {
                         phone_caches[identifier].insert(key.clone(), outcome);
@@ -352,6 +361,31 @@ fn phone_key(raw: &str, key: &mut String) -> bool {
     true
 }
 
+/// Rewrites a phone key `+33` then nine digits, the first not `0`, as `0` then the same nine digits: with the
+/// default region `FR`, the `phone` step provably reads both as the same number, so both forms of a French
+/// number are standardized once (as the national form, which the parser reads fastest).
+///
+/// In the `phonenumber` parser (0.3.10, with its metadata 9.0.33), after the readers that `phone_key` describes,
+/// `0612345678` has no `+` and does not start with FR's international prefix `00`, so it keeps its digits with
+/// the default country code 33 (it does not start with `33`); `+33612345678` loses its `+`, does not start with
+/// `00` either, and takes the first known country code among its first digits: no country code is `3`, so it
+/// is 33, leaving `612345678`. The national prefix is then read with FR's metadata in both cases (a default
+/// region is given): FR's prefix is `0`, with no parsing pattern of its own, so `0612345678` loses its `0`
+/// once (the next digit is not `0`) and `612345678` keeps all its digits; nine digits is FR's only possible
+/// length, so neither is too short and the stripped form is kept. Both numbers are then country code 33 and
+/// national number `612345678`, with no extension, carrier or leading zero, and validity and E.164 read only
+/// those. `french_forms_of_a_number_standardize_alike` checks this on every leading digit.
+fn french_national(key: &mut String) {
+    let bytes = key.as_bytes();
+    if bytes.len() == 12
+        && bytes.starts_with(b"+33")
+        && bytes[3] != b'0'
+        && bytes[3..].iter().all(u8::is_ascii_digit)
+    {
+        key.replace_range(..3, "0");
+    }
+}
+
 /// Blocks the values of identifiers with `max_records_per_value` that more distinct records hold.
 fn quarantine(
     settings: &Settings,
@@ -443,7 +477,7 @@ fn used_values(identifiers: usize, records: usize, observations: &[Observation])
 
 #[cfg(test)]
 mod tests {
-    use super::phone_key;
+    use super::{french_national, phone_key};
     use crate::settings::{DateOrder, Identifier, IdentifierKind, Step};
     use crate::standardize::standardize;
     use std::collections::BTreeSet;
@@ -538,6 +572,56 @@ mod tests {
                     standardize(&identifier, raw),
                     standardize(&identifier, &key),
                     "{raw} as {key} in {region:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn french_international_keys_become_national() {
+        let national = |raw: &str| {
+            let mut key = raw.to_owned();
+            french_national(&mut key);
+            key
+        };
+        assert_eq!(national("+33612345678"), "0612345678");
+        assert_eq!(national("+33123456789"), "0123456789");
+        // Anything else is left as it is: a `0` after the country code, other lengths, other countries.
+        for key in [
+            "+33012345678",
+            "+3361234567",
+            "+336123456789",
+            "+34612345678",
+            "0612345678",
+            "33612345678",
+        ] {
+            assert_eq!(national(key), key);
+        }
+    }
+
+    #[test]
+    fn french_forms_of_a_number_standardize_alike() {
+        let france = phone(Some("FR"));
+        // Every leading digit, with tails spread over the whole range (a fixed linear congruential sequence),
+        // valid and impossible numbers alike.
+        let mut state: u64 = 12_345;
+        for first in 1..=9 {
+            let mut tails = vec![0, 99_999_999, 12_345_678];
+            for _ in 0..200 {
+                state = state
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                tails.push((state >> 33) % 100_000_000);
+            }
+            for tail in tails {
+                let international = format!("+33{first}{tail:08}");
+                let mut key = international.clone();
+                french_national(&mut key);
+                assert_eq!(key, format!("0{first}{tail:08}"));
+                assert_eq!(
+                    standardize(&france, &international),
+                    standardize(&france, &key),
+                    "{international} as {key}"
                 );
             }
         }

@@ -73,9 +73,12 @@ pub(crate) fn md5_hex(parts: &[&str]) -> String {
 
 /// Lower-case hex of some bytes.
 pub(crate) fn hex(bytes: &[u8]) -> String {
+    // Two table lookups per byte: every profile ID is a hash, and the formatting machinery costs far more.
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(bytes.len() * 2);
-    for byte in bytes {
-        let _ = write!(out, "{byte:02x}");
+    for &byte in bytes {
+        out.push(char::from(DIGITS[usize::from(byte >> 4)]));
+        out.push(char::from(DIGITS[usize::from(byte & 0x0f)]));
     }
     out
 }
@@ -112,6 +115,12 @@ mod tests {
         assert_eq!(ratio4(1, 20_000), "0.0001");
         assert_eq!(ratio4(7, 2), "3.5000");
         assert_eq!(ratio4(5, 0), "0.0000");
+    }
+
+    #[test]
+    fn hex_is_lower_case_two_digits_a_byte() {
+        assert_eq!(hex(&[0x00, 0x0f, 0xa0, 0xff, 0x5c]), "000fa0ff5c");
+        assert_eq!(hex(&[]), "");
     }
 
     #[test]

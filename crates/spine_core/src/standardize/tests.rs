@@ -316,6 +316,39 @@ fn phone_gives_e164_with_the_default_region() {
 }
 
 #[test]
+fn phone_writes_what_the_e164_formatter_writes() {
+    // The step writes E.164 itself; it must be exactly the `phonenumber` formatter's text for every valid
+    // number, whatever its country, its leading zeros (Italy) or how it was written.
+    let numbers = [
+        ("FR", "06 12 34 56 78"),
+        ("FR", "01 23 45 67 89"),
+        ("FR", "+33 9 99 99 99 99"),
+        ("US", "(650) 253-0000"),
+        ("GB", "020 7946 0958"),
+        ("IT", "02 1234 5678"),
+        ("IT", "+39 06 6988 4144"),
+        ("DE", "030 123456"),
+        ("JP", "03-1234-5678"),
+        ("BR", "(11) 91234-5678"),
+        ("FR", "+800 1234 5678"),
+        ("FR", "+882 3456 7890 1234"),
+    ];
+    for (region, raw) in numbers {
+        let identifier = Identifier {
+            default_region: Some(region.to_owned()),
+            ..identifier(&[Step::Phone])
+        };
+        let country = phonenumber::country::Id::from_str(region).ok();
+        let number = phonenumber::parse(country, raw).unwrap_or_else(|_| panic!("{raw}"));
+        assert!(phonenumber::is_valid(&number), "{raw} in {region}");
+        let expected = phonenumber::format(&number)
+            .mode(phonenumber::Mode::E164)
+            .to_string();
+        assert_eq!(standardize(&identifier, raw), used(&expected), "{raw}");
+    }
+}
+
+#[test]
 fn name_follows_section_10() {
     check(
         &[Step::Name],

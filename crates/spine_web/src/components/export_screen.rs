@@ -123,6 +123,27 @@ pub fn ExportScreen() -> Html {
         .as_ref()
         .map(|s| s.tables.clone())
         .unwrap_or_default();
+    let dialect = use_state(|| "duckdb".to_owned());
+    let on_dialect = {
+        let dialect = dialect.clone();
+        Callback::from(move |event: Event| {
+            let select: web_sys::HtmlSelectElement = event.target_unchecked_into();
+            dialect.set(select.value());
+        })
+    };
+    let on_sql = {
+        let (studio, dialect) = (studio.clone(), dialect.clone());
+        let graph_json = serde_json::to_string(&*state.graph).unwrap_or_default();
+        Callback::from(move |_: MouseEvent| {
+            studio.send.emit(Request::Sql {
+                graph_json: graph_json.clone(),
+                dialect: (*dialect).clone(),
+            })
+        })
+    };
+    let sql_blocked = state
+        .current_problems()
+        .is_some_and(|problems| !problems.is_empty());
     let get_table = |name: String| {
         let studio = studio.clone();
         Callback::from(move |_: MouseEvent| studio.send.emit(Request::Table { name: name.clone() }))
@@ -153,6 +174,21 @@ pub fn ExportScreen() -> Html {
                         <p>{ "The file was not imported:" }</p>
                         <ProblemList problems={import_problems.clone()} />
                     </div>
+                }
+            </div>
+            <div class="card">
+                <h2>{ "Warehouse SQL" }</h2>
+                <p class="muted">{ "One SQL script that resolves the same identity graph inside your warehouse, with the same output tables as this studio. It reads each model from a table named after it. Phone numbers and phonetic codes have no SQL form: their values then come from spine_lookup.csv, downloaded with the script." }</p>
+                <label for="sql-dialect">{ "Dialect " }</label>
+                <select id="sql-dialect" onchange={on_dialect}>
+                    { for [("duckdb", "DuckDB"), ("spark", "Spark"), ("snowflake", "Snowflake"), ("bigquery", "BigQuery")].iter().map(|(value, label)| html! {
+                        <option value={*value} selected={*dialect == *value}>{ *label }</option>
+                    }) }
+                </select>
+                { " " }
+                <button id="download-sql" onclick={on_sql} disabled={sql_blocked}>{ "Download the SQL script" }</button>
+                if sql_blocked {
+                    <p class="muted">{ "Fix the identity graph's problems first." }</p>
                 }
             </div>
             <div class="card">

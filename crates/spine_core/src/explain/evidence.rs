@@ -1,11 +1,8 @@
-//! What the run saw of one record or of two records, for `explain` and the studio's profile view: a record's
-//! observations, and rule by rule whether two records shared a block, how their fuzzy criteria scored, and what
-//! became of their pair (SPEC section 5, "Explain").
+//! What the run saw of one record or of two records, for the studio's profile view: a record's observations,
+//! and rule by rule whether two records shared a block, how their fuzzy criteria scored, and what became of
+//! their pair.
 
-use super::Resolution;
-use super::candidates::similarity;
-use super::observe::{NONE, ObservationStatus};
-use super::views::{PairView, RecordRef};
+use crate::resolve::{NONE, ObservationStatus, PairView, RecordRef, Resolution, index_u32};
 use crate::settings::Comparison;
 
 /// One observation of a record.
@@ -76,12 +73,8 @@ impl Resolution {
             self.find_record(b.model, b.key)?,
         );
         let (left, right) = (a.min(b), a.max(b));
-        let used = &self.observed.used;
-        let values = &self.observed.values;
-        let frozen_before = |record: u32, rule: usize| {
-            let refusal = self.conflict_of[record as usize];
-            refusal != NONE && self.refusals[refusal as usize].rule < rule
-        };
+        let frozen_before =
+            |record: u32, rule: usize| self.frozen_by(record).is_some_and(|r| r < rule);
         let evidence = self
             .settings
             .rules
@@ -92,43 +85,31 @@ impl Resolution {
                     .criteria
                     .iter()
                     .map(|criterion| {
-                        let pooled = |record: u32| {
-                            criterion.identifiers.iter().flat_map(move |&identifier| {
-                                used.get(record, identifier).iter().copied()
-                            })
-                        };
+                        let (x, y) = (
+                            self.pooled(left, &criterion.identifiers),
+                            self.pooled(right, &criterion.identifiers),
+                        );
                         match criterion.comparison {
                             Comparison::Exact => CriterionEvidence::Exact {
-                                shared: pooled(left).any(|x| pooled(right).any(|y| x == y)),
+                                shared: x.iter().any(|v| y.binary_search(v).is_ok()),
                             },
                             Comparison::Fuzzy {
                                 algorithm,
                                 threshold,
-                            } => {
-                                let score = pooled(left)
-                                    .flat_map(|x| pooled(right).map(move |y| (x, y)))
-                                    .map(|(x, y)| {
-                                        if x == y {
-                                            1.0
-                                        } else {
-                                            similarity(algorithm, values.get(x), values.get(y))
-                                        }
-                                    })
-                                    .fold(None, |best: Option<f64>, score| {
-                                        Some(best.map_or(score, |b| b.max(score)))
-                                    });
-                                CriterionEvidence::Fuzzy { score, threshold }
-                            }
+                            } => CriterionEvidence::Fuzzy {
+                                score: self.best_score(algorithm, &x, &y).map(|best| best.0),
+                                threshold,
+                            },
                         }
                     })
                     .collect();
-                let rule_index = super::text::index_u32(index);
+                let rule_index = index_u32(index);
                 let start = self.pairs.partition_point(|p| p.rule < rule_index);
                 let end = self.pairs.partition_point(|p| p.rule <= rule_index);
                 let pair = self.pairs[start..end]
                     .binary_search_by(|p| (p.left, p.right).cmp(&(left, right)))
                     .ok()
-                    .map(|at| self.pair_view(super::text::index_u32(start + at)));
+                    .map(|at| self.pair_view(index_u32(start + at)));
                 RuleEvidence {
                     stage: index + 1,
                     rule: &rule.name,
