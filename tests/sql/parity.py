@@ -398,7 +398,17 @@ class Spark:
         return Table(columns, [tuple(row) for row in rows])
 
     def compare(self, name: str, path: Path) -> list[str]:
-        return compare(name, read_output(path), self.export(name))
+        engine, sql = read_output(path), self.export(name)
+        if name == "identity_golden_report" and "run_id" in engine.columns and engine.columns == sql.columns:
+            # Outside DuckDB the script cannot list a table's columns, so its run ID hashes only the columns
+            # the graph reads (README, Warehouse SQL): it must be an MD5, and is not the engine's number.
+            at = engine.columns.index("run_id")
+            bad = [row[at] for row in sql.rows if not re.fullmatch(r"[0-9a-f]{32}", row[at])]
+            if bad:
+                return [f"  {name}: run_id is not an MD5: {bad[:1]}"]
+            blank = lambda table: Table(table.columns, [row[:at] + ("",) + row[at + 1:] for row in table.rows])
+            engine, sql = blank(engine), blank(sql)
+        return compare(name, engine, sql)
 
     def close(self) -> None:
         self.end_case()

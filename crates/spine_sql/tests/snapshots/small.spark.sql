@@ -247,27 +247,27 @@ WHERE NOT c.conflict AND pa.profile <> pb.profile;
 BEGIN
   DECLARE changed BIGINT DEFAULT 1;
   DECLARE rounds BIGINT DEFAULT 0;
-  DROP TABLE IF EXISTS `crm_data`.`spine_labels_1`;
-  CREATE TABLE `crm_data`.`spine_labels_1` USING PARQUET AS
+  DROP TABLE IF EXISTS `crm_data`.`spine_work_labels_1`;
+  CREATE TABLE `crm_data`.`spine_work_labels_1` USING PARQUET AS
     SELECT src AS node, LEAST(src, MIN(dst)) AS comp, CAST(0 AS BIGINT) AS lp_round FROM `crm_data`.`spine_work_edge_1` GROUP BY src;
   WHILE changed > 0 DO
-    DROP TABLE IF EXISTS `crm_data`.`spine_labels_next_1`;
-    CREATE TABLE `crm_data`.`spine_labels_next_1` USING PARQUET AS
+    DROP TABLE IF EXISTS `crm_data`.`spine_work_labels_next_1`;
+    CREATE TABLE `crm_data`.`spine_work_labels_next_1` USING PARQUET AS
       SELECT l.node, LEAST(l.comp, MIN(n.comp)) AS comp,
         CASE WHEN MIN(n.comp) < l.comp THEN rounds + 1 ELSE l.lp_round END AS lp_round
-      FROM `crm_data`.`spine_labels_1` AS l JOIN `crm_data`.`spine_work_edge_1` AS e ON e.src = l.node JOIN `crm_data`.`spine_labels_1` AS n ON n.node = e.dst
+      FROM `crm_data`.`spine_work_labels_1` AS l JOIN `crm_data`.`spine_work_edge_1` AS e ON e.src = l.node JOIN `crm_data`.`spine_work_labels_1` AS n ON n.node = e.dst
       GROUP BY l.node, l.comp, l.lp_round;
-    SET changed = (SELECT COUNT(*) FROM `crm_data`.`spine_labels_next_1` AS x JOIN `crm_data`.`spine_labels_1` AS y ON x.node = y.node WHERE x.comp <> y.comp);
+    SET changed = (SELECT COUNT(*) FROM `crm_data`.`spine_work_labels_next_1` AS x JOIN `crm_data`.`spine_work_labels_1` AS y ON x.node = y.node WHERE x.comp <> y.comp);
     SET rounds = rounds + 1;
-    DROP TABLE `crm_data`.`spine_labels_1`;
-    CREATE TABLE `crm_data`.`spine_labels_1` USING PARQUET AS SELECT * FROM `crm_data`.`spine_labels_next_1`;
+    DROP TABLE `crm_data`.`spine_work_labels_1`;
+    CREATE TABLE `crm_data`.`spine_work_labels_1` USING PARQUET AS SELECT * FROM `crm_data`.`spine_work_labels_next_1`;
   END WHILE;
 END;
 
 DROP TABLE IF EXISTS `crm_data`.`spine_work_comp_1`;
 
 CREATE TABLE `crm_data`.`spine_work_comp_1` USING PARQUET AS
-SELECT node, comp, lp_round FROM `crm_data`.`spine_labels_1`;
+SELECT node, comp, lp_round FROM `crm_data`.`spine_work_labels_1`;
 
 SELECT CASE WHEN EXISTS (SELECT 1 FROM `crm_data`.`spine_work_edge_1` AS e JOIN `crm_data`.`spine_work_comp_1` AS a ON a.node = e.src JOIN `crm_data`.`spine_work_comp_1` AS b ON b.node = e.dst WHERE a.comp <> b.comp) THEN RAISE_ERROR('label propagation did not converge at stage 1') END AS spine_check;
 
@@ -441,27 +441,27 @@ WHERE NOT c.conflict AND pa.profile <> pb.profile;
 BEGIN
   DECLARE changed BIGINT DEFAULT 1;
   DECLARE rounds BIGINT DEFAULT 0;
-  DROP TABLE IF EXISTS `crm_data`.`spine_labels_2`;
-  CREATE TABLE `crm_data`.`spine_labels_2` USING PARQUET AS
+  DROP TABLE IF EXISTS `crm_data`.`spine_work_labels_2`;
+  CREATE TABLE `crm_data`.`spine_work_labels_2` USING PARQUET AS
     SELECT src AS node, LEAST(src, MIN(dst)) AS comp, CAST(0 AS BIGINT) AS lp_round FROM `crm_data`.`spine_work_edge_2` GROUP BY src;
   WHILE changed > 0 DO
-    DROP TABLE IF EXISTS `crm_data`.`spine_labels_next_2`;
-    CREATE TABLE `crm_data`.`spine_labels_next_2` USING PARQUET AS
+    DROP TABLE IF EXISTS `crm_data`.`spine_work_labels_next_2`;
+    CREATE TABLE `crm_data`.`spine_work_labels_next_2` USING PARQUET AS
       SELECT l.node, LEAST(l.comp, MIN(n.comp)) AS comp,
         CASE WHEN MIN(n.comp) < l.comp THEN rounds + 1 ELSE l.lp_round END AS lp_round
-      FROM `crm_data`.`spine_labels_2` AS l JOIN `crm_data`.`spine_work_edge_2` AS e ON e.src = l.node JOIN `crm_data`.`spine_labels_2` AS n ON n.node = e.dst
+      FROM `crm_data`.`spine_work_labels_2` AS l JOIN `crm_data`.`spine_work_edge_2` AS e ON e.src = l.node JOIN `crm_data`.`spine_work_labels_2` AS n ON n.node = e.dst
       GROUP BY l.node, l.comp, l.lp_round;
-    SET changed = (SELECT COUNT(*) FROM `crm_data`.`spine_labels_next_2` AS x JOIN `crm_data`.`spine_labels_2` AS y ON x.node = y.node WHERE x.comp <> y.comp);
+    SET changed = (SELECT COUNT(*) FROM `crm_data`.`spine_work_labels_next_2` AS x JOIN `crm_data`.`spine_work_labels_2` AS y ON x.node = y.node WHERE x.comp <> y.comp);
     SET rounds = rounds + 1;
-    DROP TABLE `crm_data`.`spine_labels_2`;
-    CREATE TABLE `crm_data`.`spine_labels_2` USING PARQUET AS SELECT * FROM `crm_data`.`spine_labels_next_2`;
+    DROP TABLE `crm_data`.`spine_work_labels_2`;
+    CREATE TABLE `crm_data`.`spine_work_labels_2` USING PARQUET AS SELECT * FROM `crm_data`.`spine_work_labels_next_2`;
   END WHILE;
 END;
 
 DROP TABLE IF EXISTS `crm_data`.`spine_work_comp_2`;
 
 CREATE TABLE `crm_data`.`spine_work_comp_2` USING PARQUET AS
-SELECT node, comp, lp_round FROM `crm_data`.`spine_labels_2`;
+SELECT node, comp, lp_round FROM `crm_data`.`spine_work_labels_2`;
 
 SELECT CASE WHEN EXISTS (SELECT 1 FROM `crm_data`.`spine_work_edge_2` AS e JOIN `crm_data`.`spine_work_comp_2` AS a ON a.node = e.src JOIN `crm_data`.`spine_work_comp_2` AS b ON b.node = e.dst WHERE a.comp <> b.comp) THEN RAISE_ERROR('label propagation did not converge at stage 2') END AS spine_check;
 
