@@ -631,7 +631,9 @@ fn components(compiler: &mut Compiler<'_>, edge: &str, out: &str, stage: usize) 
         Dialect::Spark => {
             // Spark's SQL scripting loops until no label changes; the loop ends because labels only fall.
             let labels = compiler.script.table(&format!("spine_work_labels_{stage}"));
-            let next = compiler.script.table(&format!("spine_work_labels_next_{stage}"));
+            let next = compiler
+                .script
+                .table(&format!("spine_work_labels_next_{stage}"));
             compiler.script.statement(&format!(
                 "BEGIN\n  \
                  DECLARE changed BIGINT DEFAULT 1;\n  \
