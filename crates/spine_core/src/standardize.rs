@@ -110,7 +110,7 @@ pub fn step_name(step: Step) -> &'static str {
 }
 
 /// The reason given when a step leaves nothing of a non-empty value.
-fn empty_reason(step: Step) -> &'static str {
+pub fn empty_reason(step: Step) -> &'static str {
     match step {
         Step::OnlyNumeric => "no digits",
         Step::Alphanumeric => "no letters or digits",

@@ -70,29 +70,6 @@ fn listing(compiler: &Compiler<'_>, rows: &[(usize, String)], empty_from: &str) 
     selects.join(" UNION ALL ")
 }
 
-/// The canonical identity graph as the run ID hashes it: the validated graph's JSON with its models sorted by
-/// name, so that the order models are listed in means nothing.
-fn canonical_graph(settings: &Settings) -> String {
-    match serde_json::from_str::<serde_json::Value>(&settings.canonical_json) {
-        Ok(mut graph) => {
-            if let Some(models) = graph
-                .get_mut("models")
-                .and_then(serde_json::Value::as_array_mut)
-            {
-                let name = |model: &serde_json::Value| {
-                    model
-                        .get("name")
-                        .and_then(serde_json::Value::as_str)
-                        .map(str::to_owned)
-                };
-                models.sort_by_key(name);
-            }
-            graph.to_string()
-        }
-        Err(_) => settings.canonical_json.clone(),
-    }
-}
-
 pub(crate) fn tables(compiler: &mut Compiler<'_>) -> Result<(), Refusal> {
     statuses(compiler);
     unparsable(compiler);
@@ -208,7 +185,10 @@ fn run_id(compiler: &mut Compiler<'_>) -> Result<(), Refusal> {
     };
     let mut models: Vec<usize> = (0..settings.models.len()).collect();
     models.sort_by(|&a, &b| settings.models[a].name.cmp(&settings.models[b].name));
-    let mut parts = vec![format!("encode({})", d.literal(&canonical_graph(settings)))];
+    let mut parts = vec![format!(
+        "encode({})",
+        d.literal(&spine_core::resolve::hashed_graph(settings))
+    )];
     for model in models {
         let name = &settings.models[model].name;
         let header = format!(
@@ -251,7 +231,7 @@ fn portable_run_id(compiler: &mut Compiler<'_>) {
     let unit = d.literal("\u{1F}");
     let mut models: Vec<usize> = (0..settings.models.len()).collect();
     models.sort_by(|&a, &b| settings.models[a].name.cmp(&settings.models[b].name));
-    let mut parts = vec![d.literal(&canonical_graph(settings))];
+    let mut parts = vec![d.literal(&spine_core::resolve::hashed_graph(settings))];
     for model in models {
         let definition = &settings.models[model];
         let mut columns: Vec<&str> = vec![definition.primary_key.as_str()];
@@ -704,7 +684,7 @@ mod tests {
 
     #[test]
     fn the_hashed_graph_lists_models_by_name() {
-        let graph = canonical_graph(&settings());
+        let graph = spine_core::resolve::hashed_graph(&settings());
         let first = graph.find(r#""name":"it's""#).expect("it's is listed");
         let second = graph
             .find(r#""name":"we\"ird""#)

@@ -14,7 +14,7 @@ use crate::load::join_records;
 use crate::text::{lower, trim_ws, whitespace_class};
 use crate::{Compiler, Refusal};
 use spine_core::settings::{Identifier, Step};
-use spine_core::standardize::step_name;
+use spine_core::standardize::{empty_reason, step_name};
 
 /// One step as SQL over the column `v`: levels of helper columns computed first (each level may use the
 /// previous ones), the rejection reason (NULL when accepted) and the new value.
@@ -35,17 +35,6 @@ impl StepSql {
 }
 
 const HONORIFICS: [&str; 8] = ["dr", "miss", "mlle", "mme", "mr", "mrs", "ms", "prof"];
-
-/// What each step leaves when it leaves nothing (the engine's wording).
-fn empty_reason(step: Step) -> &'static str {
-    match step {
-        Step::OnlyNumeric => "no digits",
-        Step::Alphanumeric => "no letters or digits",
-        Step::Name => "nothing left after removing punctuation and honorifics",
-        Step::Phonetic => "no letters to encode",
-        _ => "leaves the value empty",
-    }
-}
 
 fn step_sql(
     compiler: &Compiler<'_>,

@@ -72,9 +72,10 @@ const TOP_SHARED: usize = 5;
 /// MD5 hex of the canonical identity graph and every input cell. Each row is hashed on its own and the row
 /// digests are sorted, and models are taken by name (in the graph too, where their order means nothing), so the
 /// ID depends on neither row order nor model order.
-pub(crate) fn run_id(settings: &Settings, tables: &[Table]) -> String {
-    let mut hasher = Md5::new();
-    let config = match serde_json::from_str::<serde_json::Value>(&settings.canonical_json) {
+/// The identity graph as `run_id` hashes it: the canonical JSON with its models sorted by name, so the order
+/// models are listed in means nothing (the warehouse SQL hashes the same text).
+pub fn hashed_graph(settings: &Settings) -> String {
+    match serde_json::from_str::<serde_json::Value>(&settings.canonical_json) {
         Ok(mut graph) => {
             if let Some(models) = graph
                 .get_mut("models")
@@ -91,7 +92,12 @@ pub(crate) fn run_id(settings: &Settings, tables: &[Table]) -> String {
             graph.to_string()
         }
         Err(_) => settings.canonical_json.clone(),
-    };
+    }
+}
+
+pub(crate) fn run_id(settings: &Settings, tables: &[Table]) -> String {
+    let mut hasher = Md5::new();
+    let config = hashed_graph(settings);
     hasher.update(config.as_bytes());
     let mut models: Vec<usize> = (0..settings.models.len()).collect();
     models.sort_by(|&a, &b| settings.models[a].name.cmp(&settings.models[b].name));

@@ -22,7 +22,7 @@ mod views;
 pub use cluster::Decision;
 pub use ids::{Previous, Redirect, RedirectKind};
 pub use limits::Broken;
-pub use metrics::{IdentifierMetrics, ModelMetrics, Report};
+pub use metrics::{IdentifierMetrics, ModelMetrics, Report, hashed_graph};
 pub use observe::ObservationStatus;
 pub use order::{Instant, parse_order};
 pub use records::BadKey;
