@@ -532,9 +532,11 @@ fn priority(compiler: &mut Compiler<'_>, sql: &EventSql<'_>) {
         sql.is_anonymous("identifier_index"),
     );
     let invalid = format!(
-        "SELECT ev, {} AS txt FROM (SELECT c.ev, c.pos, {name} || ' ''' || c.raw_value || ''': ' || c.detail AS part\n    \
+        "SELECT ev, {} AS txt FROM (SELECT c.ev, c.pos, {name} || {open} || c.raw_value || {close} || c.detail AS part\n    \
          FROM {cell_table} AS c WHERE c.status = 'invalid') AS c GROUP BY ev",
         d.string_agg("part", "; ", "pos"),
+        open = d.literal(" '"),
+        close = d.literal("': "),
     );
     let candidate = if sql.events.backfill {
         "car.ev IS NOT NULL AND car.named_ones = 0"

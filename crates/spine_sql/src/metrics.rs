@@ -14,7 +14,6 @@
 use crate::dialect::Dialect;
 use crate::text::trim_ws;
 use crate::{Compiler, Refusal};
-use spine_core::Settings;
 use spine_core::settings::{GoldenSource, OnConflict};
 
 /// How many values `top_shared_values` lists.
