@@ -651,7 +651,7 @@ mod tests {
       ]}
     }"#;
 
-    fn settings() -> Settings {
+    fn settings() -> spine_core::Settings {
         spine_core::validate::load_settings(GRAPH, None).expect("the test graph is valid")
     }
 
