@@ -30,7 +30,7 @@ fn has_command(spine: &Path, command: &str) -> bool {
 /// table instead of being refused.
 const LOOKUP: &str = "--lookup";
 
-/// The harness's own tests, then DuckDB parity over the spec cases and the demo set,
+/// The harness's own tests, then DuckDB parity over the spec cases, the demo set and 100k synthetic records,
 /// Spark parity over the spec cases, and the Snowflake and BigQuery parse check. Returns the added counts.
 pub fn test_steps() -> Result<Counts> {
     let python = tools::sql_venv().join("bin/python");
@@ -56,6 +56,10 @@ pub fn test_steps() -> Result<Counts> {
             .arg(&demo)
             .run()
     })?;
+    let synthetic = bench::target_dir().join("sql-100k");
+    step("100k synthetic records for the warehouse-SQL tests", || {
+        bench::generate(&spine, &synthetic, 100_000)
+    })?;
     let runs = [
         (
             "sql parity (duckdb): spec cases and the demo set",
@@ -68,6 +72,18 @@ pub fn test_steps() -> Result<Counts> {
                 demo.clone().into_os_string(),
                 "--graph".into(),
                 demo.join("graph.json").into_os_string(),
+            ],
+        ),
+        (
+            "sql parity (duckdb): 100k synthetic records",
+            "tests/sql/parity.py",
+            vec![
+                "--dialect".into(),
+                "duckdb".into(),
+                "--data".into(),
+                synthetic.clone().into_os_string(),
+                "--graph".into(),
+                synthetic.join("graph.json").into_os_string(),
             ],
         ),
         (
