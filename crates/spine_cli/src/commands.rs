@@ -89,6 +89,15 @@ const LARGEST_TABLES: [&str; 7] = [
     "identity_event_links",
 ];
 
+/// One piece of the work after the resolution, done side by side with the others.
+#[derive(Debug, PartialEq, Eq)]
+enum Job<'a> {
+    /// Stitch the events to the profiles, then write the event tables.
+    Stitch,
+    /// Write one of the resolution's tables.
+    Table(&'a str),
+}
+
 /// `spine run GRAPH --data DIR --out OUT [--model M=FILE ...] [--previous DIR]`.
 pub fn run(graph_path: &Path, inputs: &RunInputs) -> Result<Outcome> {
     let started = Instant::now();
@@ -128,63 +137,69 @@ pub fn run(graph_path: &Path, inputs: &RunInputs) -> Result<Outcome> {
         .map_err(|problems| invalid_graph(graph_path, &problems))?;
     let previous = inputs.previous.as_deref().map(read_previous).transpose()?;
 
-    let resolution = resolve::resolve(
+    let resolution = resolve::resolve_with(
         &settings,
         &tables[..profile_models],
         previous.as_ref(),
         &mut bars,
+        &parallel::Cores,
     )?;
-    // Events are stitched to the profiles when the graph has event models (SPEC section 7).
-    let stitching = match &settings.events {
-        Some(_) => {
-            bars.stage("stitch events", 0);
-            Some(spine_core::events::stitch(
-                &resolution,
-                &tables[profile_models..],
-            )?)
-        }
-        None => None,
-    };
-    drop(tables);
-
-    std::fs::create_dir_all(&inputs.out)
-        .with_context(|| format!("cannot create the output folder {}", inputs.out.display()))?;
-    // Each table with whether it is an event table (written by the stitching rather than the resolution).
-    let mut table_names: Vec<(&str, bool)> = resolution
-        .table_names()
-        .into_iter()
-        .map(|name| (name, false))
-        .collect();
-    table_names.extend(
-        stitching
-            .iter()
-            .flat_map(|s| s.table_names())
-            .map(|name| (name, true)),
-    );
+    // Events are stitched to the profiles when the graph has event models (SPEC section 7). Stitching reads
+    // only the finished resolution, so it runs as one more job beside the writing of the resolution's tables
+    // (validation has already checked the event files' columns, so it fails only on a bug) and then writes the
+    // event tables itself.
+    let events = &tables[profile_models..];
+    let mut jobs: Vec<Job<'_>> = Vec::new();
+    if settings.events.is_some() {
+        jobs.push(Job::Stitch);
+    }
+    let mut resolution_tables = resolution.table_names();
     // The largest tables start first so that the cores finish together.
-    table_names.sort_by_key(|(name, _)| {
+    resolution_tables.sort_by_key(|name| {
         LARGEST_TABLES
             .iter()
             .position(|large| large == name)
             .unwrap_or(LARGEST_TABLES.len())
     });
-    bars.stage("write tables", table_names.len() as u64);
-    let written = parallel::map(&table_names, |&(name, event)| {
+    jobs.extend(resolution_tables.into_iter().map(Job::Table));
+
+    std::fs::create_dir_all(&inputs.out)
+        .with_context(|| format!("cannot create the output folder {}", inputs.out.display()))?;
+    let write = |name: &str, table: &dyn Fn(&mut File) -> io::Result<()>| -> Result<()> {
         let path = inputs.out.join(format!("{name}.csv"));
         let write = || -> io::Result<()> {
             // The engine's table writers hand over blocks of 64 KiB, so a buffer here would only copy them again.
             let mut out = File::create(&path)?;
-            match &stitching {
-                Some(stitching) if event => stitching.write_table(name, &mut out)?,
-                _ => resolution.write_table(name, &mut out)?,
-            }
+            table(&mut out)?;
             out.flush()
         };
-        let result = write().with_context(|| format!("cannot write {}", path.display()));
+        write().with_context(|| format!("cannot write {}", path.display()))
+    };
+    bars.stage(
+        if jobs.first() == Some(&Job::Stitch) {
+            "stitch events, write tables"
+        } else {
+            "write tables"
+        },
+        jobs.len() as u64,
+    );
+    let written = parallel::map(&jobs, |job| {
+        let result = match job {
+            Job::Stitch => spine_core::events::stitch(&resolution, events)
+                .map_err(anyhow::Error::from)
+                .and_then(|stitching| {
+                    for name in stitching.table_names() {
+                        write(name, &|out| stitching.write_table(name, out))?;
+                    }
+                    Ok(stitching.table_names().len())
+                }),
+            Job::Table(name) => write(name, &|out| resolution.write_table(name, out)).map(|()| 1),
+        };
         bars.step();
         result
     });
-    written.into_iter().collect::<Result<Vec<()>>>()?;
+    drop(tables);
+    let table_count = written.into_iter().sum::<Result<usize>>()?;
     bars.finish();
     if inputs.timings {
         let mut err = io::stderr().lock();
@@ -212,7 +227,7 @@ pub fn run(graph_path: &Path, inputs: &RunInputs) -> Result<Outcome> {
         report.unique,
         report.conflict,
         report.missing,
-        table_names.len(),
+        table_count,
         inputs.out.display()
     )?;
     Ok(Outcome::Clean)

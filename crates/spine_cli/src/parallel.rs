@@ -1,15 +1,15 @@
-//! Independent file work (parsing one CSV per model, writing one table per file) spread over the machine's
-//! cores. The engine itself stays single-threaded; only the host's own I/O runs side by side.
+//! Independent work spread over the machine's cores: the host's own (parsing one CSV per model, writing one
+//! table per file) and the engine's pieces, which it hands over through [`Workers`] since it starts no thread
+//! itself.
+
+use spine_core::Workers;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Runs `work` on every item, on as many threads as there are cores (at most one per item), and returns the
 /// results in item order, so what follows does not depend on which thread finished first.
 pub fn map<T: Sync, R: Send>(items: &[T], work: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(items.len())
-        .max(1);
+    let threads = cores().min(items.len()).max(1);
     let next = AtomicUsize::new(0);
     let mut results: Vec<Option<R>> = (0..items.len()).map(|_| None).collect();
     std::thread::scope(|scope| {
@@ -41,6 +41,26 @@ pub fn map<T: Sync, R: Send>(items: &[T], work: impl Fn(&T) -> R + Sync) -> Vec<
     results.into_iter().flatten().collect()
 }
 
+/// The number of threads worth running.
+fn cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+/// The machine's cores, lent to the engine.
+#[derive(Debug, Clone, Copy)]
+pub struct Cores;
+
+impl Workers for Cores {
+    fn width(&self) -> usize {
+        cores()
+    }
+
+    fn run(&self, count: usize, work: &(dyn Fn(usize) + Sync)) {
+        let pieces: Vec<usize> = (0..count).collect();
+        map(&pieces, |&piece| work(piece));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -51,5 +71,15 @@ mod tests {
         let squares = map(&items, |n| n * n);
         assert_eq!(squares, items.iter().map(|n| n * n).collect::<Vec<_>>());
         assert!(map(&[] as &[u8], |n| *n).is_empty());
+    }
+
+    #[test]
+    fn cores_run_every_piece_once() {
+        let runs: Vec<AtomicUsize> = (0..37).map(|_| AtomicUsize::new(0)).collect();
+        Cores.run(runs.len(), &|piece| {
+            runs[piece].fetch_add(1, Ordering::Relaxed);
+        });
+        assert!(runs.iter().all(|count| count.load(Ordering::Relaxed) == 1));
+        assert!(Cores.width() >= 1);
     }
 }

@@ -1,7 +1,7 @@
 //! Spine's identity-resolution engine: CSV tables and an identity graph in, profiles and audit tables out.
 //!
 //! Pure Rust with no file, clock, thread or randomness, so it gives byte-identical results natively and in
-//! WebAssembly.
+//! WebAssembly. A host with threads may lend them through [`Workers`]; the results do not depend on it.
 #![warn(clippy::disallowed_methods)]
 
 pub mod demo;
@@ -16,10 +16,12 @@ pub mod standardize;
 pub mod suspicious;
 pub mod table;
 pub mod validate;
+pub mod workers;
 
 pub use progress::{Control, NoProgress, Progress, ProgressSink};
 pub use settings::Settings;
 pub use table::{CsvError, Table, parse_csv, write_csv};
+pub use workers::{OneAfterAnother, Workers};
 
 use petgraph::unionfind::UnionFind;
 use std::collections::BTreeMap;

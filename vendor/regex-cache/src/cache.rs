@@ -19,7 +19,7 @@
 // SOFTWARE.
 
 use std::ops::{Deref, DerefMut};
-use std::sync::{Mutex, Arc};
+use std::sync::{Mutex, Arc, OnceLock};
 use std::borrow::Cow;
 use std::fmt;
 use std::str;
@@ -124,15 +124,22 @@ impl DerefMut for RegexCache {
 	}
 }
 
+// Patched: a `CachedRegex` compiles its expression on first use and keeps it, instead of looking it up in the
+// shared LRU cache on every call. The published version runs every match while holding the cache's one mutex,
+// so threads that parse phone numbers side by side queue for it; the expression, its options and so every
+// match are the same.
 #[derive(Clone)]
 pub struct CachedRegex {
 	builder: CachedRegexBuilder,
+	compiled: Arc<OnceLock<Regex>>,
 }
 
 macro_rules! regex {
 	($self:ident) => (
-		$self.builder.cache.lock().unwrap().configure(&$self.builder.source, |b|
-			$self.builder.options.define(b)).unwrap()
+		$self.compiled.get_or_init(|| {
+			let mut builder = RegexBuilder::new(&$self.builder.source);
+			$self.builder.options.define(&mut builder).build().unwrap()
+		})
 	)
 }
 
@@ -159,6 +166,7 @@ impl CachedRegex {
 	fn from(builder: CachedRegexBuilder) -> Self {
 		CachedRegex {
 			builder: builder,
+			compiled: Arc::new(OnceLock::new()),
 		}
 	}
 
@@ -216,6 +224,8 @@ impl fmt::Display for CachedRegex {
 /// A configurable builder for a cached `Regex`.
 #[derive(Clone, Debug)]
 pub struct CachedRegexBuilder {
+	// Patched: no longer read (see `CachedRegex`), kept so the public constructors keep their signatures.
+	#[allow(dead_code)]
 	cache:   Arc<Mutex<RegexCache>>,
 	source:  String,
 	options: Options,

@@ -9,7 +9,9 @@ use super::text::{StrArena, index_u32};
 use super::{Reporter, ResolveError};
 use crate::settings::{GoldenSource, Settings, Strategy};
 use crate::table::Table;
+use crate::workers::Workers;
 use std::cmp::Ordering;
+use std::ops::Range;
 
 /// The order field of every record.
 #[derive(Debug, Clone, Default)]
@@ -83,21 +85,17 @@ pub(crate) struct Sources<'a> {
     pub orders: &'a Orders,
 }
 
-/// Picks every golden field of every profile.
+/// Picks every golden field of every profile, in chunks of consecutive profiles that `workers` may pick side by
+/// side; each profile's choice reads only its own records, so joining the chunks in order gives what one pass
+/// would.
 pub(crate) fn golden(
     sources: &Sources<'_>,
     profiles: &Profiles,
+    workers: &dyn Workers,
     reporter: &mut Reporter<'_>,
+    chunk_profiles: u32,
 ) -> Result<Golden, ResolveError> {
     let settings = sources.settings;
-    let fields = settings.golden.len();
-    let mut golden = Golden {
-        cells: Vec::with_capacity(profiles.len() * fields),
-        first_seen: Vec::with_capacity(profiles.len()),
-        last_seen: Vec::with_capacity(profiles.len()),
-        ..Golden::default()
-    };
-    let empty = golden.values.push("");
     // For `model_priority`: each model's rank per golden field (lower is more trusted).
     let ranks: Vec<Vec<usize>> = settings
         .golden
@@ -110,15 +108,53 @@ pub(crate) fn golden(
             rank
         })
         .collect();
+    let total = index_u32(profiles.len());
+    let chunks = super::run_in_chunks(total, chunk_profiles, workers, reporter, |range| {
+        pick(sources, profiles, &ranks, range)
+    })?;
+    let mut golden = Golden {
+        cells: Vec::with_capacity(profiles.len() * settings.golden.len()),
+        first_seen: Vec::with_capacity(profiles.len()),
+        last_seen: Vec::with_capacity(profiles.len()),
+        ..Golden::default()
+    };
+    for chunk in chunks {
+        let offset = index_u32(golden.values.len());
+        golden.values.append(&chunk.values);
+        golden.cells.extend(
+            chunk
+                .cells
+                .iter()
+                .map(|&(value, record)| (value + offset, record)),
+        );
+        golden.first_seen.extend(chunk.first_seen);
+        golden.last_seen.extend(chunk.last_seen);
+    }
+    Ok(golden)
+}
+
+/// The golden records of the profiles in `range`, with their own values.
+fn pick(
+    sources: &Sources<'_>,
+    profiles: &Profiles,
+    ranks: &[Vec<usize>],
+    range: Range<u32>,
+) -> Golden {
+    let settings = sources.settings;
+    let fields = settings.golden.len();
+    let mut golden = Golden {
+        cells: Vec::with_capacity(range.len() * fields),
+        first_seen: Vec::with_capacity(range.len()),
+        last_seen: Vec::with_capacity(range.len()),
+        ..Golden::default()
+    };
+    let empty = golden.values.push("");
     let instant = &sources.orders.instant;
     let mut members: Vec<Member> = Vec::new();
     let mut candidates: Vec<Candidate<'_>> = Vec::new();
     let mut counts: Vec<(&str, usize)> = Vec::new();
     let mut joined = String::new();
-    for profile in 0..index_u32(profiles.len()) {
-        if profile.is_multiple_of(65_536) {
-            reporter.step(u64::from(profile), profiles.len() as u64)?;
-        }
+    for profile in range {
         members.clear();
         members.extend(profiles.members(profile).iter().map(|&record| Member {
             record,
@@ -230,7 +266,7 @@ pub(crate) fn golden(
         golden.first_seen.push(first.map_or(NONE, |m| m.record));
         golden.last_seen.push(last.map_or(NONE, |m| m.record));
     }
-    Ok(golden)
+    golden
 }
 
 /// The non-null values of a golden field over a profile's records.

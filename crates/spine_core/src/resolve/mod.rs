@@ -36,6 +36,7 @@ pub(crate) use text::{StrArena, ratio4, score4};
 use crate::progress::{Control, Progress, ProgressSink};
 use crate::settings::{OnConflict, Settings};
 use crate::table::Table;
+use crate::workers::{OneAfterAnother, Workers};
 use candidates::SkippedBlock;
 use cluster::{Clusters, Refusal};
 use golden::{Golden, Orders};
@@ -43,6 +44,8 @@ use ids::Profiles;
 pub(crate) use observe::NONE;
 use observe::Observed;
 use records::{BadRow, Records};
+use std::ops::Range;
+use std::sync::OnceLock;
 
 /// Why a run could not finish.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -187,12 +190,87 @@ impl Reporter<'_> {
     }
 }
 
+/// Cuts `0..total` into ranges of `size`, has `workers` run `work` on as many at a time as they are wide, and
+/// returns the results in range order. Progress is reported, and a stop honoured, between rounds.
+pub(crate) fn run_in_chunks<T: Send + Sync>(
+    total: u32,
+    size: u32,
+    workers: &dyn Workers,
+    reporter: &mut Reporter<'_>,
+    work: impl Fn(Range<u32>) -> T + Sync,
+) -> Result<Vec<T>, ResolveError> {
+    let ranges: Vec<Range<u32>> = (0..total)
+        .step_by(size.max(1) as usize)
+        .map(|start| start..total.min(start.saturating_add(size.max(1))))
+        .collect();
+    let mut results = Vec::with_capacity(ranges.len());
+    for round in ranges.chunks(workers.width().max(1)) {
+        reporter.step(u64::from(round[0].start), u64::from(total))?;
+        let done: Vec<OnceLock<T>> = round.iter().map(|_| OnceLock::new()).collect();
+        workers.run(round.len(), &|index| {
+            let _ = done[index].set(work(round[index].clone()));
+        });
+        for (slot, range) in done.into_iter().zip(round) {
+            // Workers that skipped a piece broke their contract; doing it here keeps the run whole.
+            results.push(slot.into_inner().unwrap_or_else(|| work(range.clone())));
+        }
+    }
+    Ok(results)
+}
+
 /// Resolves the records of `tables` (`tables[i]` holds the rows of `settings.models[i]`) into profiles.
 pub fn resolve(
     settings: &Settings,
     tables: &[Table],
     previous: Option<&Previous>,
     sink: &mut dyn ProgressSink,
+) -> Result<Resolution, ResolveError> {
+    resolve_with(settings, tables, previous, sink, &OneAfterAnother)
+}
+
+/// [`resolve`], with the stages that split into independent pieces run by the host's `workers`. The result is
+/// the same whatever the workers.
+pub fn resolve_with(
+    settings: &Settings,
+    tables: &[Table],
+    previous: Option<&Previous>,
+    sink: &mut dyn ProgressSink,
+    workers: &dyn Workers,
+) -> Result<Resolution, ResolveError> {
+    resolve_in(
+        settings,
+        tables,
+        previous,
+        sink,
+        workers,
+        Chunking::default(),
+    )
+}
+
+/// How many records (standardization) and profiles (golden records) make one piece of work for the workers.
+/// Enough to make the split worth its cost and to report progress often; the result does not depend on it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Chunking {
+    pub records: u32,
+    pub profiles: u32,
+}
+
+impl Default for Chunking {
+    fn default() -> Self {
+        Self {
+            records: 65_536,
+            profiles: 65_536,
+        }
+    }
+}
+
+pub(crate) fn resolve_in(
+    settings: &Settings,
+    tables: &[Table],
+    previous: Option<&Previous>,
+    sink: &mut dyn ProgressSink,
+    workers: &dyn Workers,
+    chunking: Chunking,
 ) -> Result<Resolution, ResolveError> {
     let rules = settings.rules.len();
     let mut reporter = Reporter {
@@ -208,7 +286,15 @@ pub fn resolve(
     let orders = golden::orders(tables, &columns, &records);
 
     reporter.begin("standardize".to_owned(), 1)?;
-    let observed = observe::observe(settings, tables, &columns, &records, &mut reporter)?;
+    let observed = observe::observe(
+        settings,
+        tables,
+        &columns,
+        &records,
+        workers,
+        &mut reporter,
+        chunking.records,
+    )?;
 
     let limits = limits::Limits::new(settings);
     let mut clusters = Clusters::new(&observed.missing);
@@ -345,7 +431,13 @@ pub fn resolve(
         observed: &observed,
         orders: &orders,
     };
-    let golden = golden::golden(&sources, &profiles, &mut reporter)?;
+    let golden = golden::golden(
+        &sources,
+        &profiles,
+        workers,
+        &mut reporter,
+        chunking.profiles,
+    )?;
 
     reporter.begin("report".to_owned(), rules + 4)?;
     let Clusters {
@@ -374,9 +466,30 @@ pub fn resolve(
         model_metrics: Vec::new(),
         identifier_metrics: Vec::new(),
     };
-    resolution.report = metrics::report(&resolution, metrics::run_id(settings, tables));
-    resolution.model_metrics = metrics::model_metrics(&resolution, tables);
-    resolution.identifier_metrics = metrics::identifier_metrics(&resolution);
+    // Hashing the input for the run ID and the two metric tables read the finished resolution independently.
+    let (run_id, model_metrics, identifier_metrics) =
+        (OnceLock::new(), OnceLock::new(), OnceLock::new());
+    workers.run(3, &|piece| {
+        let _ = match piece {
+            0 => run_id.set(metrics::run_id(settings, tables)).is_ok(),
+            1 => model_metrics
+                .set(metrics::model_metrics(&resolution, tables))
+                .is_ok(),
+            _ => identifier_metrics
+                .set(metrics::identifier_metrics(&resolution))
+                .is_ok(),
+        };
+    });
+    let run_id = run_id
+        .into_inner()
+        .unwrap_or_else(|| metrics::run_id(settings, tables));
+    resolution.model_metrics = model_metrics
+        .into_inner()
+        .unwrap_or_else(|| metrics::model_metrics(&resolution, tables));
+    resolution.identifier_metrics = identifier_metrics
+        .into_inner()
+        .unwrap_or_else(|| metrics::identifier_metrics(&resolution));
+    resolution.report = metrics::report(&resolution, run_id);
     reporter.step(1, 1)?;
     Ok(resolution)
 }

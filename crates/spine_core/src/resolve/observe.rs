@@ -7,7 +7,9 @@ use super::{Reporter, ResolveError};
 use crate::settings::{Identifier, Settings, Step};
 use crate::standardize::{Standardized, blocked_reason, standardize};
 use crate::table::Table;
+use crate::workers::Workers;
 use rustc_hash::FxHashMap;
+use std::ops::Range;
 
 /// No value (an `empty` or `invalid` observation), or no record.
 pub(crate) const NONE: u32 = u32::MAX;
@@ -161,128 +163,261 @@ impl Details {
 }
 
 /// Standardizes every mapped value of every record, quarantines frequent values and marks missing records.
+///
+/// The records are cut into chunks of consecutive records, standardized independently (by `workers`, several
+/// at a time when the host has threads), each numbering its values and details in the order its records first
+/// hold them. The chunks are then merged in record order, and since a value is new to the whole run exactly at
+/// its first holder, which is where it is new to that holder's chunk, the merged numbering is the one a single
+/// pass over every record would give, whatever the number of chunks or workers.
 pub(crate) fn observe(
     settings: &Settings,
     tables: &[Table],
     columns: &[ModelColumns],
     records: &Records,
+    workers: &dyn Workers,
     reporter: &mut Reporter<'_>,
+    chunk_records: u32,
 ) -> Result<Observed, ResolveError> {
     let identifier_count = settings.identifiers.len();
-    let mut name_rank: Vec<usize> = (0..identifier_count).collect();
-    name_rank.sort_by(|&a, &b| {
-        settings.identifiers[a]
-            .name
-            .cmp(&settings.identifiers[b].name)
-    });
-    let mut rank_of = vec![0; identifier_count];
-    for (rank, &identifier) in name_rank.iter().enumerate() {
-        rank_of[identifier] = rank;
-    }
-
-    let mut interner = Interner::default();
-    let mut details = Details::new();
-    let mut caches: Vec<FxHashMap<&str, Outcome>> = vec![FxHashMap::default(); identifier_count];
-    let mut observations = Vec::with_capacity(records.len() * 2);
-    let mut record_start = Vec::with_capacity(records.len() + 1);
-    let mut raw_arena = StrArena::default();
-    let mut scratch: Vec<(usize, &str, usize)> = Vec::new();
-    let phone_first: Vec<bool> = settings
-        .identifiers
-        .iter()
-        .map(|identifier| identifier.steps.first() == Some(&Step::Phone))
-        .collect();
-    let french: Vec<bool> = settings
-        .identifiers
-        .iter()
-        .map(|identifier| identifier.default_region.as_deref() == Some("FR"))
-        .collect();
-    let mut phone_caches: Vec<FxHashMap<String, Outcome>> =
-        vec![FxHashMap::default(); identifier_count];
-    let mut key = String::new();
-
-    for record in 0..index_u32(records.len()) {
-        if record.is_multiple_of(65_536) {
-            reporter.step(u64::from(record), records.len() as u64)?;
-        }
-        record_start.push(index_u32(observations.len()));
-        let model = records.model_of(record);
-        let row = records.row[record as usize] as usize;
-        let table = &tables[model];
-        scratch.clear();
-        for (identifier, cells) in &columns[model].identifiers {
-            for &column in cells {
-                scratch.push((rank_of[*identifier], table.cell(row, column), *identifier));
-            }
-        }
-        scratch.sort_unstable();
-        scratch.dedup();
-        for &(_, raw, identifier) in &scratch {
-            let definition = &settings.identifiers[identifier];
-            let outcome = match caches[identifier].get(raw) {
-                Some(&outcome) => outcome,
-                None => {
-                    // A phone written with other separators may already have been standardized: its key finds
-                    // it. The first value to reach an outcome still interns it, so numbering is unchanged.
-                    let keyed = phone_first[identifier] && phone_key(raw, &mut key);
-                    if keyed && french[identifier] {
-                        french_national(&mut key);
-                    }
-                    let known = if keyed {
-                        phone_caches[identifier].get(key.as_str()).copied()
-                    } else {
-                        None
-                    };
-                    // The key standardizes exactly like the raw value, and the parser reads plain digits
-                    // fastest, so a keyed value is standardized through its key.
-                    let outcome = known.unwrap_or_else(|| {
-                        let input = if keyed { key.as_str() } else { raw };
-                        outcome_of(definition, input, &mut interner, &mut details)
-                    });
-                    if keyed && known.is_none() {
-                        phone_caches[identifier].insert(key.clone(), outcome);
-                    }
-                    caches[identifier].insert(raw, outcome);
-                    outcome
-                }
-            };
-            let (value, status, detail) = match outcome {
-                Outcome::Used(value) => (value, ObservationStatus::Used, 0),
-                Outcome::Empty => (NONE, ObservationStatus::Empty, 0),
-                Outcome::Invalid(detail) => (NONE, ObservationStatus::Invalid, detail),
-                Outcome::Blocked(value, detail) => (value, ObservationStatus::Blocked, detail),
-            };
-            let raw = raw_arena.push(raw);
-            observations.push(Observation {
-                record,
-                identifier: index_u32(identifier),
-                raw,
-                value,
-                status,
-                detail,
-            });
-        }
-    }
-    record_start.push(index_u32(observations.len()));
-    drop(caches);
-
-    let values = interner.finish();
-
+    let context = ChunkContext::new(settings, tables, columns, records);
+    let total = index_u32(records.len());
+    let chunks = super::run_in_chunks(total, chunk_records, workers, reporter, |range| {
+        context.chunk(range)
+    })?;
+    let merged = merge(chunks, records.len());
+    let mut details = merged.details;
+    let mut observations = merged.observations;
     let quarantined = quarantine(settings, &mut observations, &mut details);
     let used = used_values(identifier_count, records.len(), &observations);
-    let missing = (0..index_u32(records.len()))
-        .map(|record| !used.any(record))
-        .collect();
+    let missing = (0..total).map(|record| !used.any(record)).collect();
     Ok(Observed {
         observations,
-        record_start,
-        raw: raw_arena,
+        record_start: merged.record_start,
+        raw: merged.raw,
         details: details.list,
-        values,
+        values: merged.values,
         used,
         missing,
         quarantined,
     })
+}
+
+/// What standardizing one chunk needs, shared by every chunk.
+struct ChunkContext<'a> {
+    settings: &'a Settings,
+    tables: &'a [Table],
+    columns: &'a [ModelColumns],
+    records: &'a Records,
+    /// The rank of each identifier's name, since a record's observations are sorted by identifier name.
+    rank_of: Vec<usize>,
+    /// Identifiers whose first step is `phone`, and of those, the ones whose default region is `FR`.
+    phone_first: Vec<bool>,
+    french: Vec<bool>,
+}
+
+/// The observations of a run of consecutive records, with their values, details and raw values numbered
+/// within the chunk.
+struct Chunk {
+    observations: Vec<Observation>,
+    /// Start of each record's observations within the chunk, without the final end.
+    record_start: Vec<u32>,
+    raw: StrArena,
+    values: StrArena,
+    details: Vec<String>,
+}
+
+impl<'a> ChunkContext<'a> {
+    fn new(
+        settings: &'a Settings,
+        tables: &'a [Table],
+        columns: &'a [ModelColumns],
+        records: &'a Records,
+    ) -> Self {
+        let identifier_count = settings.identifiers.len();
+        let mut name_rank: Vec<usize> = (0..identifier_count).collect();
+        name_rank.sort_by(|&a, &b| {
+            settings.identifiers[a]
+                .name
+                .cmp(&settings.identifiers[b].name)
+        });
+        let mut rank_of = vec![0; identifier_count];
+        for (rank, &identifier) in name_rank.iter().enumerate() {
+            rank_of[identifier] = rank;
+        }
+        Self {
+            settings,
+            tables,
+            columns,
+            records,
+            rank_of,
+            phone_first: settings
+                .identifiers
+                .iter()
+                .map(|identifier| identifier.steps.first() == Some(&Step::Phone))
+                .collect(),
+            french: settings
+                .identifiers
+                .iter()
+                .map(|identifier| identifier.default_region.as_deref() == Some("FR"))
+                .collect(),
+        }
+    }
+
+    /// Standardizes the mapped values of the records in `range`.
+    fn chunk(&self, range: Range<u32>) -> Chunk {
+        let settings = self.settings;
+        let identifier_count = settings.identifiers.len();
+        let mut interner = Interner::default();
+        let mut details = Details::new();
+        let mut caches: Vec<FxHashMap<&str, Outcome>> =
+            vec![FxHashMap::default(); identifier_count];
+        let mut phone_caches: Vec<FxHashMap<String, Outcome>> =
+            vec![FxHashMap::default(); identifier_count];
+        let mut observations = Vec::with_capacity(range.len() * 2);
+        let mut record_start = Vec::with_capacity(range.len());
+        let mut raw_arena = StrArena::default();
+        let mut scratch: Vec<(usize, &str, usize)> = Vec::new();
+        let mut key = String::new();
+
+        for record in range {
+            record_start.push(index_u32(observations.len()));
+            let model = self.records.model_of(record);
+            let row = self.records.row[record as usize] as usize;
+            let table = &self.tables[model];
+            scratch.clear();
+            for (identifier, cells) in &self.columns[model].identifiers {
+                for &column in cells {
+                    scratch.push((
+                        self.rank_of[*identifier],
+                        table.cell(row, column),
+                        *identifier,
+                    ));
+                }
+            }
+            scratch.sort_unstable();
+            scratch.dedup();
+            for &(_, raw, identifier) in &scratch {
+                let definition = &settings.identifiers[identifier];
+                let outcome = match caches[identifier].get(raw) {
+                    Some(&outcome) => outcome,
+                    None => {
+                        // A phone written with other separators may already have been standardized: its key
+                        // finds it. The first value to reach an outcome still interns it, so numbering is
+                        // unchanged.
+                        let keyed = self.phone_first[identifier] && phone_key(raw, &mut key);
+                        if keyed && self.french[identifier] {
+                            french_national(&mut key);
+                        }
+                        let known = if keyed {
+                            phone_caches[identifier].get(key.as_str()).copied()
+                        } else {
+                            None
+                        };
+                        // The key standardizes exactly like the raw value, and the parser reads plain digits
+                        // fastest, so a keyed value is standardized through its key.
+                        let outcome = known.unwrap_or_else(|| {
+                            let input = if keyed { key.as_str() } else { raw };
+                            outcome_of(definition, input, &mut interner, &mut details)
+                        });
+                        if keyed && known.is_none() {
+                            phone_caches[identifier].insert(key.clone(), outcome);
+                        }
+                        caches[identifier].insert(raw, outcome);
+                        outcome
+                    }
+                };
+                let (value, status, detail) = match outcome {
+                    Outcome::Used(value) => (value, ObservationStatus::Used, 0),
+                    Outcome::Empty => (NONE, ObservationStatus::Empty, 0),
+                    Outcome::Invalid(detail) => (NONE, ObservationStatus::Invalid, detail),
+                    Outcome::Blocked(value, detail) => (value, ObservationStatus::Blocked, detail),
+                };
+                let raw = raw_arena.push(raw);
+                observations.push(Observation {
+                    record,
+                    identifier: index_u32(identifier),
+                    raw,
+                    value,
+                    status,
+                    detail,
+                });
+            }
+        }
+        Chunk {
+            observations,
+            record_start,
+            raw: raw_arena,
+            values: interner.finish(),
+            details: details.list,
+        }
+    }
+}
+
+/// The chunks joined in record order, with one numbering of values and details.
+struct Merged {
+    observations: Vec<Observation>,
+    record_start: Vec<u32>,
+    raw: StrArena,
+    values: StrArena,
+    details: Details,
+}
+
+/// Joins the chunks in order: each chunk's values and details are looked up in (or added to) the run's, in the
+/// chunk's own order, and its observations renumbered.
+fn merge(chunks: Vec<Chunk>, records: usize) -> Merged {
+    let mut values = StrArena::default();
+    let mut details = Details::new();
+    let value_maps: Vec<Vec<u32>> = {
+        let mut index: FxHashMap<&str, u32> = FxHashMap::default();
+        chunks
+            .iter()
+            .map(|chunk| {
+                (0..index_u32(chunk.values.len()))
+                    .map(|local| {
+                        let text = chunk.values.get(local);
+                        *index.entry(text).or_insert_with(|| values.push(text))
+                    })
+                    .collect()
+            })
+            .collect()
+    };
+    let mut observations = Vec::with_capacity(chunks.iter().map(|c| c.observations.len()).sum());
+    let mut record_start = Vec::with_capacity(records + 1);
+    let mut raw = StrArena::default();
+    for (chunk, value_map) in chunks.into_iter().zip(value_maps) {
+        let detail_map: Vec<u32> = chunk
+            .details
+            .into_iter()
+            .map(|text| details.intern(text))
+            .collect();
+        let raw_offset = index_u32(raw.len());
+        let observation_offset = index_u32(observations.len());
+        raw.append(&chunk.raw);
+        record_start.extend(
+            chunk
+                .record_start
+                .iter()
+                .map(|start| start + observation_offset),
+        );
+        observations.extend(chunk.observations.into_iter().map(|o| Observation {
+            raw: o.raw + raw_offset,
+            value: if o.value == NONE {
+                NONE
+            } else {
+                value_map[o.value as usize]
+            },
+            detail: detail_map[o.detail as usize],
+            ..o
+        }));
+    }
+    record_start.push(index_u32(observations.len()));
+    Merged {
+        observations,
+        record_start,
+        raw,
+        values,
+        details,
+    }
 }
 
 /// What standardization and the block lists make of one raw value.

@@ -259,3 +259,65 @@ fn top_shared_values_are_the_most_shared_then_by_value() {
     assert_eq!(metrics.distinct_values, 8);
     assert_eq!(metrics.records_with_value, 16);
 }
+
+/// Runs the pieces in reverse order, several "at once", as a host with threads might finish them.
+struct Backwards;
+
+impl Workers for Backwards {
+    fn width(&self) -> usize {
+        3
+    }
+
+    fn run(&self, count: usize, work: &(dyn Fn(usize) + Sync)) {
+        for index in (0..count).rev() {
+            work(index);
+        }
+    }
+}
+
+/// Every table of a resolution, as written.
+fn written(resolution: &Resolution) -> Vec<(&'static str, String)> {
+    resolution
+        .table_names()
+        .into_iter()
+        .map(|name| {
+            let mut out = Vec::new();
+            resolution.write_table(name, &mut out).unwrap();
+            (name, String::from_utf8(out).unwrap())
+        })
+        .collect()
+}
+
+#[test]
+fn tables_do_not_depend_on_chunks_or_workers() {
+    let demo = crate::demo::demo_set();
+    let settings = load_settings(&demo.graph_json, None).unwrap();
+    let tables: Vec<Table> = demo
+        .models
+        .iter()
+        .map(|file| parse_csv(&format!("{}.csv", file.name), file.text.as_bytes()).unwrap())
+        .collect();
+    let whole = resolve(&settings, &tables, None, &mut crate::NoProgress).unwrap();
+    assert!(
+        whole.records.len() > 1_000,
+        "the demo set should need many chunks below"
+    );
+    let expected = written(&whole);
+    for (records, profiles) in [(1, 1), (97, 53), (1_000, 4_096)] {
+        let chunked = resolve_in(
+            &settings,
+            &tables,
+            None,
+            &mut crate::NoProgress,
+            &Backwards,
+            Chunking { records, profiles },
+        )
+        .unwrap();
+        for ((name, want), (_, got)) in expected.iter().zip(written(&chunked)) {
+            assert!(
+                *want == got,
+                "{name} differs with chunks of {records} records and {profiles} profiles"
+            );
+        }
+    }
+}

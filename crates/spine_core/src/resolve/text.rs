@@ -22,6 +22,13 @@ impl StrArena {
         self.ends.len()
     }
 
+    /// Appends every string of `other`, which keep their order: the first gets index `self.len()` as it was.
+    pub(crate) fn append(&mut self, other: &StrArena) {
+        let offset = self.data.len();
+        self.data.push_str(&other.data);
+        self.ends.extend(other.ends.iter().map(|end| end + offset));
+    }
+
     pub(crate) fn get(&self, index: u32) -> &str {
         let index = index as usize;
         let start = if index == 0 { 0 } else { self.ends[index - 1] };
