@@ -59,13 +59,19 @@ fn similarity(
     Ok(match algorithm {
         Algorithm::Jaro if d == Dialect::DuckDb => jaro,
         Algorithm::JaroWinkler if d == Dialect::DuckDb => format!("spine_jaro_winkler({a}, {b})"),
-        Algorithm::SorensenDice if d == Dialect::DuckDb => format!("spine_sorensen_dice({a}, {b})"),
+        Algorithm::SorensenDice if matches!(d, Dialect::DuckDb | Dialect::Spark) => {
+            format!("spine_sorensen_dice({a}, {b})")
+        }
+        // Spark's functions are written into the script by `text::macros`.
+        Algorithm::Jaro if d == Dialect::Spark => format!("spine_jaro({a}, {b}, FALSE)"),
+        Algorithm::JaroWinkler if d == Dialect::Spark => format!("spine_jaro({a}, {b}, TRUE)"),
         Algorithm::Levenshtein | Algorithm::DamerauLevenshtein => {
             let function = match (algorithm, d) {
                 (Algorithm::Levenshtein, Dialect::DuckDb | Dialect::Spark) => "LEVENSHTEIN",
                 (Algorithm::Levenshtein, Dialect::Snowflake) => "EDITDISTANCE",
                 (Algorithm::Levenshtein, Dialect::BigQuery) => "EDIT_DISTANCE",
                 (Algorithm::DamerauLevenshtein, Dialect::DuckDb) => "DAMERAU_LEVENSHTEIN",
+                (Algorithm::DamerauLevenshtein, Dialect::Spark) => "spine_damerau",
                 _ => return Err(unsupported("damerau_levenshtein")),
             };
             format!(

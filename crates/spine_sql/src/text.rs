@@ -3,6 +3,7 @@
 
 use crate::Compiler;
 use crate::dialect::Dialect;
+use spine_core::settings::{Algorithm, Comparison};
 
 /// The characters Rust's `char::is_whitespace` accepts (the Unicode White_Space property), as a regular
 /// expression class body.
@@ -106,9 +107,12 @@ pub(crate) fn lower(dialect: Dialect, expr: &str) -> String {
     }
 }
 
-/// The DuckDB macros the script's expressions call.
+/// The DuckDB macros, or the Spark functions, the script's expressions call.
 pub(crate) fn macros(compiler: &mut Compiler<'_>) {
     let d = compiler.dialect();
+    if d == Dialect::Spark {
+        spark_similarities(compiler);
+    }
     if d != Dialect::DuckDb {
         return;
     }
@@ -174,3 +178,131 @@ pub(crate) fn cell(dialect: Dialect, alias: &str, column: &str) -> String {
         dialect.text_type()
     )
 }
+
+/// The fuzzy algorithms the graph's rules compare with.
+fn fuzzy_algorithms(compiler: &Compiler<'_>) -> Vec<Algorithm> {
+    compiler
+        .settings
+        .rules
+        .iter()
+        .flat_map(|rule| &rule.criteria)
+        .filter_map(|criterion| match criterion.comparison {
+            Comparison::Fuzzy { algorithm, .. } => Some(algorithm),
+            Comparison::Exact => None,
+        })
+        .collect()
+}
+
+/// Spark's SQL functions for the similarities it has no built-in for, written after strsim's code with the
+/// same operations in the same order, so the doubles agree to the last bit. Spark refuses a SQL function in an
+/// argument of another when it holds a lambda, so intermediate results are bound by `aggregate` over a
+/// one-element array (or by its finishing lambda) instead.
+fn spark_similarities(compiler: &mut Compiler<'_>) {
+    let algorithms = fuzzy_algorithms(compiler);
+    let d = compiler.dialect();
+    if algorithms
+        .iter()
+        .any(|a| matches!(a, Algorithm::Jaro | Algorithm::JaroWinkler))
+    {
+        compiler.script.comment(&[
+            "Jaro as strsim computes it: each character of a takes the first unmatched equal character of b",
+            "within max(len)/2 - 1 positions; half the matched characters out of order are transpositions.",
+            "With winkler, a score above 0.7 gains 0.1 per equal leading character (at most 4) of what is left.",
+        ]);
+        compiler.script.statement(SPARK_JARO);
+    }
+    if algorithms.contains(&Algorithm::SorensenDice) {
+        compiler.script.comment(&[
+            "Sorensen-Dice as strsim computes it: character bigrams of the values without whitespace, shared",
+            "bigrams counted with multiplicity, divided by the lengths in bytes.",
+        ]);
+        compiler.script.statement(SPARK_DICE);
+        let ws = whitespace_class(d);
+        compiler.script.statement(&format!(
+            "CREATE OR REPLACE TEMPORARY FUNCTION spine_sorensen_dice(x STRING, y STRING) RETURNS DOUBLE RETURN\n  \
+             spine_dice({}, {})",
+            d.regexp_replace_all("x", &format!("[{ws}]+"), ""),
+            d.regexp_replace_all("y", &format!("[{ws}]+"), ""),
+        ));
+    }
+    if algorithms.contains(&Algorithm::DamerauLevenshtein) {
+        compiler.script.comment(&[
+            "The Damerau-Levenshtein distance (adjacent transpositions, substrings edited any number of",
+            "times), row by row over the characters, as strsim's distance.",
+        ]);
+        compiler.script.statement(SPARK_DAMERAU);
+    }
+}
+
+const SPARK_JARO: &str = "\
+CREATE OR REPLACE TEMPORARY FUNCTION spine_jaro(a STRING, b STRING, winkler BOOLEAN) RETURNS DOUBLE RETURN
+  CASE WHEN length(a) = 0 AND length(b) = 0 THEN CAST(1 AS DOUBLE)
+    WHEN length(a) = 0 OR length(b) = 0 THEN CAST(0 AS DOUBLE)
+  ELSE aggregate(
+    sequence(0, length(a) - 1),
+    named_struct('af', array_repeat(false, length(a)), 'bf', array_repeat(false, length(b)), 'm', 0),
+    (s, i) -> aggregate(
+      array(try_element_at(
+        IF(LEAST(length(b), i + GREATEST(GREATEST(length(a), length(b)) DIV 2 - 1, 0) + 1)
+            > GREATEST(i - GREATEST(GREATEST(length(a), length(b)) DIV 2 - 1, 0), 0),
+          filter(
+            sequence(GREATEST(i - GREATEST(GREATEST(length(a), length(b)) DIV 2 - 1, 0), 0),
+              LEAST(length(b), i + GREATEST(GREATEST(length(a), length(b)) DIV 2 - 1, 0) + 1) - 1),
+            j -> substr(b, j + 1, 1) = substr(a, i + 1, 1) AND NOT s.bf[j]),
+          CAST(array() AS ARRAY<INT>)),
+        1)),
+      s,
+      (t, j) -> IF(j IS NULL, t, named_struct(
+        'af', transform(t.af, (x, k) -> IF(k = i, true, x)),
+        'bf', transform(t.bf, (x, k) -> IF(k = j, true, x)),
+        'm', t.m + 1))),
+    f -> aggregate(
+      array(IF(f.m = 0, CAST(0 AS DOUBLE),
+        (CAST(f.m AS DOUBLE) / CAST(length(a) AS DOUBLE) + CAST(f.m AS DOUBLE) / CAST(length(b) AS DOUBLE)
+          + CAST(f.m - size(filter(
+            zip_with(
+              filter(transform(sequence(0, length(a) - 1), k -> IF(f.af[k], substr(a, k + 1, 1), NULL)), x -> x IS NOT NULL),
+              filter(transform(sequence(0, length(b) - 1), k -> IF(f.bf[k], substr(b, k + 1, 1), NULL)), x -> x IS NOT NULL),
+              (x, y) -> x != y),
+            d -> d)) DIV 2 AS DOUBLE) / CAST(f.m AS DOUBLE)) / CAST(3 AS DOUBLE))),
+      CAST(0 AS DOUBLE),
+      (z, s) -> IF(winkler AND s > CAST('0.7' AS DOUBLE),
+        s + CAST('0.1' AS DOUBLE) * CAST(size(filter(sequence(1, 4),
+          p -> length(a) >= p AND length(b) >= p AND substr(a, 1, p) = substr(b, 1, p))) AS DOUBLE) * (CAST(1 AS DOUBLE) - s),
+        s)))
+  END";
+
+const SPARK_DICE: &str = "\
+CREATE OR REPLACE TEMPORARY FUNCTION spine_dice(a STRING, b STRING) RETURNS DOUBLE RETURN
+  CASE WHEN a = b THEN CAST(1 AS DOUBLE)
+    WHEN octet_length(a) < 2 OR octet_length(b) < 2 THEN CAST(0 AS DOUBLE)
+  ELSE aggregate(
+    array(named_struct(
+      'ba', IF(length(a) >= 2, transform(sequence(1, length(a) - 1), i -> substr(a, i, 2)), CAST(array() AS ARRAY<STRING>)),
+      'bb', IF(length(b) >= 2, transform(sequence(1, length(b) - 1), i -> substr(b, i, 2)), CAST(array() AS ARRAY<STRING>)))),
+    CAST(0 AS DOUBLE),
+    (z, g) -> CAST(2 * aggregate(array_distinct(g.ba), 0, (acc, x) ->
+        acc + LEAST(size(filter(g.ba, y -> y = x)), size(filter(g.bb, y -> y = x)))) AS DOUBLE)
+      / CAST(octet_length(a) + octet_length(b) - 2 AS DOUBLE))
+  END";
+
+const SPARK_DAMERAU: &str = "\
+CREATE OR REPLACE TEMPORARY FUNCTION spine_damerau(a STRING, b STRING) RETURNS INT RETURN
+  CASE WHEN length(a) = 0 THEN length(b) WHEN length(b) = 0 THEN length(a)
+  ELSE element_at(element_at(aggregate(
+    sequence(1, length(a)),
+    array(array_repeat(length(a) + length(b), length(b) + 2),
+      concat(array(length(a) + length(b)), sequence(0, length(b)))),
+    (rows, i) -> concat(rows, array(aggregate(
+      sequence(1, length(b)),
+      array(length(a) + length(b), i),
+      (row, j) -> concat(row, array(LEAST(
+        rows[i][j] + IF(substr(a, i, 1) = substr(b, j, 1), 0, 1),
+        row[j] + 1,
+        rows[i][j + 1] + 1,
+        aggregate(array(named_struct(
+            'k', IF(i > 1, coalesce(array_max(filter(sequence(1, i - 1), p -> substr(a, p, 1) = substr(b, j, 1))), 0), 0),
+            'l', IF(j > 1, coalesce(array_max(filter(sequence(1, j - 1), q -> substr(b, q, 1) = substr(a, i, 1))), 0), 0))),
+          0, (z, kl) -> rows[kl.k][kl.l] + (i - kl.k - 1) + 1 + (j - kl.l - 1))))))))),
+    length(a) + 2), length(b) + 2)
+  END";

@@ -70,9 +70,40 @@ fn steps_without_a_sql_form_are_refused_with_the_step_identifier_and_dialect() {
 #[test]
 fn a_fuzzy_algorithm_the_dialect_lacks_is_refused() {
     let settings = settings(&SMALL.replace("levenshtein", "damerau_levenshtein"));
-    let refusal = compile(&settings, Dialect::Spark, &SqlOptions::default()).unwrap_err();
-    assert_eq!(refusal.what, "fuzzy algorithm 'damerau_levenshtein'");
-    assert!(compile(&settings, Dialect::DuckDb, &SqlOptions::default()).is_ok());
+    for dialect in [Dialect::Snowflake, Dialect::BigQuery] {
+        let refusal = compile(&settings, dialect, &SqlOptions::default()).unwrap_err();
+        assert_eq!(refusal.what, "fuzzy algorithm 'damerau_levenshtein'");
+    }
+    for dialect in [Dialect::DuckDb, Dialect::Spark] {
+        assert!(compile(&settings, dialect, &SqlOptions::default()).is_ok());
+    }
+}
+
+#[test]
+fn spark_defines_the_similarity_functions_its_rules_use() {
+    let plain = compile(&settings(SMALL), Dialect::Spark, &SqlOptions::default()).unwrap();
+    assert!(
+        !plain.contains("TEMPORARY FUNCTION"),
+        "Levenshtein is built in"
+    );
+    for (algorithm, call) in [
+        ("damerau_levenshtein", "spine_damerau(ua.value, ub.value)"),
+        ("jaro", "spine_jaro(ua.value, ub.value, FALSE)"),
+        ("jaro_winkler", "spine_jaro(ua.value, ub.value, TRUE)"),
+        ("sorensen_dice", "spine_sorensen_dice(ua.value, ub.value)"),
+    ] {
+        let settings = settings(&SMALL.replace("levenshtein", algorithm));
+        let script = compile(&settings, Dialect::Spark, &SqlOptions::default()).unwrap();
+        let function = &call[..call.find('(').unwrap_or(call.len())];
+        assert!(
+            script.contains(&format!("CREATE OR REPLACE TEMPORARY FUNCTION {function}(")),
+            "{algorithm}: {function} is defined"
+        );
+        assert!(
+            script.contains(call),
+            "{algorithm}: the comparison calls {call}"
+        );
+    }
 }
 
 #[test]
