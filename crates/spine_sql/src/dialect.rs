@@ -136,6 +136,26 @@ impl Dialect {
         }
     }
 
+    /// Integer division of non-negative integers.
+    pub fn int_div(self, a: &str, b: &str) -> String {
+        match self {
+            Self::DuckDb => format!("(({a}) // ({b}))"),
+            Self::Spark => format!("(({a}) DIV ({b}))"),
+            Self::BigQuery => format!("DIV({a}, {b})"),
+            // Snowflake divides integers into a decimal rounded to six places, which FLOOR could round up;
+            // taking the remainder off first keeps the quotient exact.
+            Self::Snowflake => format!("CAST((({a}) - MOD({a}, {b})) / ({b}) AS BIGINT)"),
+        }
+    }
+
+    /// A decimal type wide enough for any `i64` of seconds and the difference of two.
+    pub fn wide_type(self) -> &'static str {
+        match self {
+            Self::BigQuery => "NUMERIC",
+            _ => "DECIMAL(38, 0)",
+        }
+    }
+
     /// True when the whole text matches the regular expression.
     pub fn regexp_full_match(self, expr: &str, pattern: &str) -> String {
         match self {

@@ -13,19 +13,10 @@
 //!   record of each profile whose order value parses.
 
 use crate::dialect::Dialect;
+use crate::instant;
 use crate::text::trim_ws;
 use crate::{Compiler, Refusal};
 use spine_core::settings::{GoldenSource, Strategy};
-
-/// Integer division of two non-negative integer expressions.
-fn idiv(d: Dialect, a: &str, b: &str) -> String {
-    match d {
-        Dialect::DuckDb => format!("(({a}) // {b})"),
-        Dialect::Spark => format!("(({a}) DIV {b})"),
-        Dialect::Snowflake => format!("FLOOR(({a}) / {b})"),
-        Dialect::BigQuery => format!("DIV({a}, {b})"),
-    }
-}
 
 /// The double-precision float type of the dialect.
 fn double_type(d: Dialect) -> &'static str {
@@ -33,41 +24,6 @@ fn double_type(d: Dialect) -> &'static str {
         Dialect::BigQuery => "FLOAT64",
         _ => "DOUBLE",
     }
-}
-
-/// A part of an order timestamp whose place varies, which [`order_pattern`] can capture on its own (the date,
-/// hours, minutes and seconds have fixed places once the whole value matches).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Part {
-    Fraction,
-    Sign,
-    OffsetHours,
-    OffsetMinutes,
-}
-
-/// The timestamp forms of an order value with only `capture` as a group: BigQuery's extraction takes a pattern
-/// with a single group, so each part is read with its own copy of the pattern.
-fn order_pattern(capture: Option<Part>) -> String {
-    let part = |which: Part, body: &str| {
-        if capture == Some(which) {
-            format!("({body})")
-        } else {
-            body.to_owned()
-        }
-    };
-    format!(
-        "{}-{}-{}(?:[Tt ]{}:{}(?::{}(?:[.,]{})?)?(?:[Zz]|{}{}(?::?{})?)?)?",
-        "[0-9]{4}",
-        "[0-9]{2}",
-        "[0-9]{2}",
-        "[0-9]{2}",
-        "[0-9]{2}",
-        "[0-9]{2}",
-        part(Part::Fraction, "[0-9]+"),
-        part(Part::Sign, "[+-]"),
-        part(Part::OffsetHours, "[0-9]{2}"),
-        part(Part::OffsetMinutes, "[0-9]{2}"),
-    )
 }
 
 /// The ASCII decimal grammar of `max` and `min` (optional sign, fraction and exponent, at least one digit).
@@ -107,42 +63,7 @@ fn refusals(compiler: &Compiler<'_>) -> Result<(), Refusal> {
 /// otherwise a date or timestamp of the accepted forms, checked against the calendar and the clock.
 fn orders(compiler: &mut Compiler<'_>) {
     let d = compiler.dialect();
-    let int = d.int_type();
     let record = compiler.script.table("spine_work_record");
-    let number =
-        |text: &str| format!("CAST(CASE WHEN stamp AND {text} <> '' THEN {text} END AS {int})");
-    let part =
-        |which: Part| number(&d.regexp_extract("t", &format!("^{}$", order_pattern(Some(which)))));
-    let at = |start: usize| number(&format!("SUBSTR(t, {start}, 2)"));
-    let fraction = d.regexp_extract("t", &format!("^{}$", order_pattern(Some(Part::Fraction))));
-    let sign = d.regexp_extract("t", &format!("^{}$", order_pattern(Some(Part::Sign))));
-    let leap = format!(
-        "(y - {} * 4 = 0 AND (y - {} * 100 <> 0 OR y - {} * 400 = 0))",
-        idiv(d, "y", "4"),
-        idiv(d, "y", "100"),
-        idiv(d, "y", "400")
-    );
-    let month_days = format!(
-        "CASE WHEN mo = 2 THEN CASE WHEN {leap} THEN 29 ELSE 28 END WHEN mo IN (4, 6, 9, 11) THEN 30 ELSE 31 END"
-    );
-    // Howard Hinnant's days_from_civil, with the year moved on by one 400-year era (146097 days) so every
-    // division is of non-negative numbers and truncating division is flooring division.
-    let era = idiv(d, "yy", "400");
-    let day_of_year = format!(
-        "{} + dd - 1",
-        idiv(
-            d,
-            "153 * (CASE WHEN mo > 2 THEN mo - 3 ELSE mo + 9 END) + 2",
-            "5"
-        )
-    );
-    let day_of_era = format!(
-        "(yy - {era} * 400) * 365 + {} - {} + {day_of_year}",
-        idiv(d, &format!("(yy - {era} * 400)"), "4"),
-        idiv(d, &format!("(yy - {era} * 400)"), "100"),
-    );
-    let days = format!("({era} * 146097 + {day_of_era} - 719468 - 146097)");
-    let digits = d.regexp_replace_all("t", "^0+", "");
     compiler.script.comment(&[
         "Step 9 (golden records), order values: trimmed; all ASCII digits are Unix seconds; otherwise",
         "YYYY-MM-DD or YYYY-MM-DD(T|t|space)HH:MM[:SS[(.|,)fraction]] with Z, +HH, +HHMM or +HH:MM (no zone is",
@@ -151,40 +72,14 @@ fn orders(compiler: &mut Compiler<'_>) {
     compiler.script.create(
         "spine_work_order",
         &format!(
-            "SELECT rec,\n  \
-             CASE WHEN unix THEN CAST(CASE WHEN unix THEN t END AS {int})\n    \
-             WHEN valid THEN {days} * 86400 + COALESCE(hh, 0) * 3600 + COALESCE(mi, 0) * 60 + COALESCE(ss, 0)\n      \
-             - (CASE WHEN zone_sign = '-' THEN -1 ELSE 1 END) * (COALESCE(oh, 0) * 3600 + COALESCE(om, 0) * 60) END AS seconds,\n  \
-             CASE WHEN unix THEN 0\n    \
-             WHEN valid THEN CAST(SUBSTR(RPAD(fraction, 9, '0'), 1, 9) AS {int}) END AS nanos\n\
-             FROM (\n  \
-             SELECT *, y + CASE WHEN mo > 2 THEN 400 ELSE 399 END AS yy,\n    \
-             stamp AND mo BETWEEN 1 AND 12 AND dd BETWEEN 1 AND {month_days}\n      \
-             AND COALESCE(hh, 0) <= 23 AND COALESCE(mi, 0) <= 59 AND COALESCE(ss, 0) <= 59\n      \
-             AND COALESCE(oh, 0) <= 23 AND COALESCE(om, 0) <= 59 AS valid\n  \
-             FROM (\n    \
-             SELECT rec, t, unix, stamp, {y} AS y, {mo} AS mo, {dd} AS dd, {hh} AS hh, {mi} AS mi, {ss} AS ss,\n      \
-             {fraction} AS fraction, {sign} AS zone_sign, {oh} AS oh, {om} AS om\n    \
-             FROM (\n      \
-             SELECT rec, t,\n        \
-             {is_digits} AND (LENGTH({digits}) < 19\n          \
-             OR (LENGTH({digits}) = 19 AND {digits} <= '9223372036854775807')) AS unix,\n        \
-             {is_stamp} AS stamp\n      \
-             FROM (SELECT rec, {trimmed} AS t FROM {record}) AS trimmed\n    \
-             ) AS shaped\n  \
-             ) AS parts\n\
-             ) AS checked",
-            y = number("SUBSTR(t, 1, 4)"),
-            mo = at(6),
-            dd = at(9),
-            hh = number(&format!("CASE WHEN {} > 10 THEN SUBSTR(t, 12, 2) ELSE '' END", d.char_length("t"))),
-            mi = number(&format!("CASE WHEN {} > 10 THEN SUBSTR(t, 15, 2) ELSE '' END", d.char_length("t"))),
-            ss = number("CASE WHEN SUBSTR(t, 17, 1) = ':' THEN SUBSTR(t, 18, 2) ELSE '' END"),
-            oh = part(Part::OffsetHours),
-            om = part(Part::OffsetMinutes),
-            is_digits = d.regexp_full_match("t", "[0-9]+"),
-            is_stamp = d.regexp_full_match("t", &order_pattern(None)),
-            trimmed = trim_ws(d, "order_raw"),
+            "SELECT rec, seconds, CASE WHEN seconds IS NOT NULL THEN nanos END AS nanos\nFROM ({}) AS parsed",
+            instant::parsed(
+                d,
+                &format!(
+                    "SELECT rec, {} AS t FROM {record}",
+                    trim_ws(d, "order_raw")
+                )
+            )
         ),
     );
 }
@@ -633,24 +528,5 @@ mod tests {
             )
             .is_ok()
         );
-    }
-
-    #[test]
-    fn the_order_pattern_captures_one_part_at_a_time() {
-        use super::{Part, order_pattern};
-        assert_eq!(
-            order_pattern(None),
-            "[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[Tt ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]+)?)?\
-             (?:[Zz]|[+-][0-9]{2}(?::?[0-9]{2})?)?)?"
-        );
-        assert!(order_pattern(Some(Part::Fraction)).contains("(?:[.,]([0-9]+))?"));
-        assert!(order_pattern(Some(Part::OffsetMinutes)).contains("(?::?([0-9]{2}))?"));
-        for part in [Part::Fraction, Part::Sign, Part::OffsetHours] {
-            assert_eq!(
-                order_pattern(Some(part)).matches('(').count(),
-                6,
-                "{part:?}"
-            );
-        }
     }
 }

@@ -12,6 +12,7 @@ mod dialect;
 mod events;
 mod golden;
 mod history;
+mod instant;
 mod load;
 mod lookup;
 mod metrics;

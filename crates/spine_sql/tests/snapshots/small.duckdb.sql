@@ -642,29 +642,27 @@ WHERE st.frozen;
 -- YYYY-MM-DD or YYYY-MM-DD(T|t|space)HH:MM[:SS[(.|,)fraction]] with Z, +HH, +HHMM or +HH:MM (no zone is
 -- UTC). An absent, empty or unparsable value has NULL seconds and sorts as the oldest.
 CREATE OR REPLACE TABLE "crm_data"."spine_work_order" AS
-SELECT rec,
-  CASE WHEN unix THEN CAST(CASE WHEN unix THEN t END AS BIGINT)
-    WHEN valid THEN (((yy) // 400) * 146097 + (yy - ((yy) // 400) * 400) * 365 + (((yy - ((yy) // 400) * 400)) // 4) - (((yy - ((yy) // 400) * 400)) // 100) + ((153 * (CASE WHEN mo > 2 THEN mo - 3 ELSE mo + 9 END) + 2) // 5) + dd - 1 - 719468 - 146097) * 86400 + COALESCE(hh, 0) * 3600 + COALESCE(mi, 0) * 60 + COALESCE(ss, 0)
-      - (CASE WHEN zone_sign = '-' THEN -1 ELSE 1 END) * (COALESCE(oh, 0) * 3600 + COALESCE(om, 0) * 60) END AS seconds,
-  CASE WHEN unix THEN 0
-    WHEN valid THEN CAST(SUBSTR(RPAD(fraction, 9, '0'), 1, 9) AS BIGINT) END AS nanos
-FROM (
-  SELECT *, y + CASE WHEN mo > 2 THEN 400 ELSE 399 END AS yy,
-    stamp AND mo BETWEEN 1 AND 12 AND dd BETWEEN 1 AND CASE WHEN mo = 2 THEN CASE WHEN (y - ((y) // 4) * 4 = 0 AND (y - ((y) // 100) * 100 <> 0 OR y - ((y) // 400) * 400 = 0)) THEN 29 ELSE 28 END WHEN mo IN (4, 6, 9, 11) THEN 30 ELSE 31 END
-      AND COALESCE(hh, 0) <= 23 AND COALESCE(mi, 0) <= 59 AND COALESCE(ss, 0) <= 59
-      AND COALESCE(oh, 0) <= 23 AND COALESCE(om, 0) <= 59 AS valid
-  FROM (
-    SELECT rec, t, unix, stamp, CAST(CASE WHEN stamp AND SUBSTR(t, 1, 4) <> '' THEN SUBSTR(t, 1, 4) END AS BIGINT) AS y, CAST(CASE WHEN stamp AND SUBSTR(t, 6, 2) <> '' THEN SUBSTR(t, 6, 2) END AS BIGINT) AS mo, CAST(CASE WHEN stamp AND SUBSTR(t, 9, 2) <> '' THEN SUBSTR(t, 9, 2) END AS BIGINT) AS dd, CAST(CASE WHEN stamp AND CASE WHEN LENGTH(t) > 10 THEN SUBSTR(t, 12, 2) ELSE '' END <> '' THEN CASE WHEN LENGTH(t) > 10 THEN SUBSTR(t, 12, 2) ELSE '' END END AS BIGINT) AS hh, CAST(CASE WHEN stamp AND CASE WHEN LENGTH(t) > 10 THEN SUBSTR(t, 15, 2) ELSE '' END <> '' THEN CASE WHEN LENGTH(t) > 10 THEN SUBSTR(t, 15, 2) ELSE '' END END AS BIGINT) AS mi, CAST(CASE WHEN stamp AND CASE WHEN SUBSTR(t, 17, 1) = ':' THEN SUBSTR(t, 18, 2) ELSE '' END <> '' THEN CASE WHEN SUBSTR(t, 17, 1) = ':' THEN SUBSTR(t, 18, 2) ELSE '' END END AS BIGINT) AS ss,
-      REGEXP_EXTRACT(t, '^[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[Tt ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:[.,]([0-9]+))?)?(?:[Zz]|[+-][0-9]{2}(?::?[0-9]{2})?)?)?$', 1) AS fraction, REGEXP_EXTRACT(t, '^[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[Tt ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]+)?)?(?:[Zz]|([+-])[0-9]{2}(?::?[0-9]{2})?)?)?$', 1) AS zone_sign, CAST(CASE WHEN stamp AND REGEXP_EXTRACT(t, '^[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[Tt ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]+)?)?(?:[Zz]|[+-]([0-9]{2})(?::?[0-9]{2})?)?)?$', 1) <> '' THEN REGEXP_EXTRACT(t, '^[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[Tt ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]+)?)?(?:[Zz]|[+-]([0-9]{2})(?::?[0-9]{2})?)?)?$', 1) END AS BIGINT) AS oh, CAST(CASE WHEN stamp AND REGEXP_EXTRACT(t, '^[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[Tt ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]+)?)?(?:[Zz]|[+-][0-9]{2}(?::?([0-9]{2}))?)?)?$', 1) <> '' THEN REGEXP_EXTRACT(t, '^[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[Tt ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]+)?)?(?:[Zz]|[+-][0-9]{2}(?::?([0-9]{2}))?)?)?$', 1) END AS BIGINT) AS om
-    FROM (
-      SELECT rec, t,
-        REGEXP_FULL_MATCH(t, '[0-9]+') AND (LENGTH(REGEXP_REPLACE(t, '^0+', '', 'g')) < 19
-          OR (LENGTH(REGEXP_REPLACE(t, '^0+', '', 'g')) = 19 AND REGEXP_REPLACE(t, '^0+', '', 'g') <= '9223372036854775807')) AS unix,
-        REGEXP_FULL_MATCH(t, '[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[Tt ][0-9]{2}:[0-9]{2}(?::[0-9]{2}(?:[.,][0-9]+)?)?(?:[Zz]|[+-][0-9]{2}(?::?[0-9]{2})?)?)?') AS stamp
-      FROM (SELECT rec, spine_trim(order_raw) AS t FROM "crm_data"."spine_work_record") AS trimmed
-    ) AS shaped
-  ) AS parts
-) AS checked;
+SELECT rec, seconds, CASE WHEN seconds IS NOT NULL THEN nanos END AS nanos
+FROM (SELECT l3.*, CASE WHEN t = '' THEN NULL WHEN REGEXP_FULL_MATCH(t, '[0-9]+') THEN unix
+    WHEN shaped AND mo BETWEEN 1 AND 12 AND dd >= 1 AND dd <= CASE WHEN mo = 2 THEN CASE WHEN (MOD(yy, 4) = 0 AND MOD(yy, 100) <> 0) OR MOD(yy, 400) = 0 THEN 29 ELSE 28 END WHEN mo IN (4, 6, 9, 11) THEN 30 ELSE 31 END
+      AND hh <= 23 AND mi <= 59 AND ss <= 59 AND oh <= 23 AND om <= 59
+    THEN CAST(((((CASE WHEN mo <= 2 THEN yy - 1 ELSE yy END + 400)) // (400)) * 146097 + (((CASE WHEN mo <= 2 THEN yy - 1 ELSE yy END + 400) - (((CASE WHEN mo <= 2 THEN yy - 1 ELSE yy END + 400)) // (400)) * 400) * 365 + ((((CASE WHEN mo <= 2 THEN yy - 1 ELSE yy END + 400) - (((CASE WHEN mo <= 2 THEN yy - 1 ELSE yy END + 400)) // (400)) * 400)) // (4)) - ((((CASE WHEN mo <= 2 THEN yy - 1 ELSE yy END + 400) - (((CASE WHEN mo <= 2 THEN yy - 1 ELSE yy END + 400)) // (400)) * 400)) // (100)) + (((153 * MOD(mo + 9, 12) + 2) // (5)) + dd - 1)) - 719468 - 146097) AS DECIMAL(38, 0)) * 86400 + hh * 3600 + mi * 60 + ss - os * (oh * 3600 + om * 60) END AS seconds,
+  CASE WHEN frac = '' THEN 0 ELSE CAST(RPAD(SUBSTR(frac, 1, 9), 9, '0') AS BIGINT) END AS nanos
+FROM (SELECT l2.*, CASE WHEN off = '' THEN 0 ELSE CAST(SUBSTR(off, 2, 2) AS BIGINT) END AS oh,
+  CASE WHEN LENGTH(off) > 3 THEN CAST(SUBSTR(off, LENGTH(off) - 1, 2) AS BIGINT) ELSE 0 END AS om,
+  CASE WHEN SUBSTR(off, 1, 1) = '-' THEN -1 ELSE 1 END AS os
+FROM (SELECT l1.*, CAST(SUBSTR(st, 1, 4) AS BIGINT) AS yy,
+  CAST(SUBSTR(st, 6, 2) AS BIGINT) AS mo,
+  CAST(SUBSTR(st, 9, 2) AS BIGINT) AS dd,
+  CASE WHEN LENGTH(st) > 10 THEN CAST(SUBSTR(st, 12, 2) AS BIGINT) ELSE 0 END AS hh,
+  CASE WHEN LENGTH(st) > 10 THEN CAST(SUBSTR(st, 15, 2) AS BIGINT) ELSE 0 END AS mi,
+  CASE WHEN SUBSTR(st, 17, 1) = ':' THEN CAST(SUBSTR(st, 18, 2) AS BIGINT) ELSE 0 END AS ss,
+  REGEXP_EXTRACT(st, '^.{19}[.,]([0-9]+)', 1) AS frac,
+  CASE WHEN LENGTH(st) > 10 THEN REGEXP_EXTRACT(st, '([+-][0-9]{2}:?[0-9]{0,2})$', 1) ELSE '' END AS off
+FROM (SELECT l0.*, CAST(CASE WHEN REGEXP_FULL_MATCH(t, '[0-9]+') AND (LENGTH(REGEXP_REPLACE(t, '^0+', '', 'g')) < 19 OR (LENGTH(REGEXP_REPLACE(t, '^0+', '', 'g')) = 19 AND REGEXP_REPLACE(t, '^0+', '', 'g') <= '9223372036854775807')) THEN CASE WHEN REGEXP_REPLACE(t, '^0+', '', 'g') = '' THEN '0' ELSE REGEXP_REPLACE(t, '^0+', '', 'g') END END AS DECIMAL(38, 0)) AS unix,
+  REGEXP_FULL_MATCH(t, '[0-9]{4}-[0-9]{2}-[0-9]{2}([Tt ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.,][0-9]+)?)?([Zz]|[+-][0-9]{2}(:?[0-9]{2})?)?)?') AS shaped,
+  CASE WHEN REGEXP_FULL_MATCH(t, '[0-9]{4}-[0-9]{2}-[0-9]{2}([Tt ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.,][0-9]+)?)?([Zz]|[+-][0-9]{2}(:?[0-9]{2})?)?)?') THEN t ELSE '1970-01-01' END AS st
+FROM (SELECT rec, spine_trim(order_raw) AS t FROM "crm_data"."spine_work_record") AS l0) AS l1) AS l2) AS l3) AS parsed;
 
 -- The candidates of each golden field: its non-empty raw cells (empty and whitespace-only cells are
 -- null), or the used standardized values of its identifier, over the records of each emitted profile.
