@@ -191,10 +191,12 @@ class DuckDb:
 
     dialect = "duckdb"
 
-    def __init__(self, schema: str | None = None) -> None:
+    def __init__(self, schema: str | None = None, memory_limit: str | None = None) -> None:
         import duckdb
 
         self.duckdb = duckdb
+        # DuckDB's own limit (its default is 80% of the machine), past which it spills to disk.
+        self.memory_limit = memory_limit
         # The schema `spine sql` is told about (None: none), and the one the tables live in.
         self.schema = schema
         self.home = schema or "main"
@@ -204,6 +206,9 @@ class DuckDb:
 
     def start_case(self, work: Path) -> None:
         self.con = self.duckdb.connect(":memory:")
+        if self.memory_limit is not None:
+            self.con.execute(f"SET memory_limit = {quote_literal(self.memory_limit)}")
+            self.con.execute(f"SET temp_directory = {quote_literal(str(work / 'duckdb.tmp'))}")
         self.work = work
         self.con.execute(f"CREATE SCHEMA IF NOT EXISTS {quote_ident(self.home)}")
 
@@ -589,6 +594,7 @@ def main(argv: list[str]) -> int:
         "--expect", action="append", default=[], help="a table the script must produce (repeatable)"
     )
     parser.add_argument("--timings", action="store_true", help="print both wall times and their ratio")
+    parser.add_argument("--memory-limit", help="DuckDB's memory_limit, such as 4GB (it spills to disk past it)")
     parser.add_argument(
         "--jobs",
         type=int,
@@ -619,7 +625,7 @@ def main(argv: list[str]) -> int:
 
         def one(numbered: tuple[int, Case]) -> Outcome:
             number, case = numbered
-            engine = DuckDb(args.schema) if base is None else Spark(base, number, args.schema)
+            engine = DuckDb(args.schema, args.memory_limit) if base is None else Spark(base, number, args.schema)
             case_work = work / f"case{number}"
             case_work.mkdir()
             try:
