@@ -12,6 +12,7 @@ pub mod options;
 pub mod progress;
 pub mod resolve;
 pub mod settings;
+pub mod sort;
 pub mod standardize;
 pub mod suspicious;
 pub mod table;

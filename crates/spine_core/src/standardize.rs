@@ -17,9 +17,9 @@ pub fn nicknames() -> &'static [(&'static str, &'static str)] {
 }
 
 use crate::settings::{DateOrder, Identifier, Step};
+use nfd::nfd;
 use std::str::FromStr;
 use unicode_general_category::{GeneralCategory, get_general_category};
-use nfd::nfd;
 
 /// The outcome of standardizing one raw value.
 #[derive(Debug, Clone, PartialEq, Eq)]

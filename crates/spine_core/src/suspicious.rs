@@ -215,7 +215,7 @@ impl Resolution {
                 });
             }
         }
-        found.sort_by(|a, b| {
+        crate::sort::sort_by(&mut found, |a, b| {
             b.reasons
                 .len()
                 .cmp(&a.reasons.len())

@@ -195,7 +195,7 @@ impl Previous {
             rows.push((m.to_owned(), k.to_owned(), index));
         }
         let mut ids: Vec<(&str, u32)> = interned.into_iter().collect();
-        ids.sort_unstable();
+        crate::sort::sort_unstable(&mut ids);
         let mut rank = vec![0; ids.len()];
         for (position, &(_, provisional)) in ids.iter().enumerate() {
             rank[provisional as usize] = index_u32(position);
@@ -216,7 +216,7 @@ impl Previous {
                 );
             }
         }
-        known.sort_unstable();
+        crate::sort::sort_unstable(&mut known);
         known.dedup();
         Ok(Self { rows, ids, known })
     }
@@ -401,7 +401,7 @@ pub(crate) fn assign(
         }
         start = end;
     }
-    redirects.sort_unstable();
+    crate::sort::sort_unstable(&mut redirects);
     (ids, redirects)
 }
 

@@ -170,7 +170,7 @@ pub(crate) fn observe(
 ) -> Result<Observed, ResolveError> {
     let identifier_count = settings.identifiers.len();
     let mut name_rank: Vec<usize> = (0..identifier_count).collect();
-    name_rank.sort_by(|&a, &b| {
+    crate::sort::sort_by(&mut name_rank, |&a, &b| {
         settings.identifiers[a]
             .name
             .cmp(&settings.identifiers[b].name)
@@ -405,7 +405,7 @@ fn quarantine(
     if held.is_empty() {
         return Vec::new();
     }
-    held.sort_unstable();
+    crate::sort::sort_unstable(&mut held);
     held.dedup();
     let mut quarantined = Vec::new();
     let mut index = 0;

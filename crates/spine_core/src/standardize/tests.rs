@@ -563,14 +563,20 @@ fn nfd_puts_combining_marks_in_canonical_order() {
     use unicode_normalization::UnicodeNormalization as _;
     // Classes 230 (acute, grave), 220 (dot below, cedilla at 202), 1 (tilde overlay), 216 (horn): every order
     // of them after a starter, a precomposed letter and a Hangul syllable, and marks with no starter before.
-    let marks = ['\u{301}', '\u{300}', '\u{323}', '\u{327}', '\u{334}', '\u{31b}'];
+    let marks = [
+        '\u{301}', '\u{300}', '\u{323}', '\u{327}', '\u{334}', '\u{31b}',
+    ];
     for first in ['a', 'ệ', '한', '\u{301}'] {
         for (i, &x) in marks.iter().enumerate() {
             for &y in &marks[i..] {
                 for &z in &marks {
                     for tail in ["", "b", "\u{345}"] {
                         let input = format!("{first}{x}{z}{y}{tail}{y}");
-                        assert_eq!(nfd_string(&input), input.nfd().collect::<String>(), "{input:?}");
+                        assert_eq!(
+                            nfd_string(&input),
+                            input.nfd().collect::<String>(),
+                            "{input:?}"
+                        );
                     }
                 }
             }
