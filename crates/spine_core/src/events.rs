@@ -724,7 +724,8 @@ pub fn stitch(resolution: &Resolution, events: &[Table]) -> Result<Stitching, Re
     };
     // Event files are often already in key order; checking first saves the sort.
     if !order.is_sorted_by(|a, b| compare(a, b).is_le()) {
-        order.sort_unstable_by(compare);
+        // The comparison ends on the position, so no two events tie and any sort gives this one order.
+        crate::sort::sort_by(&mut order, compare);
     }
     stitching.order = order;
     stitching.metrics = metrics(&stitching, settings, &carried_counts);

@@ -12,25 +12,22 @@
 use std::cmp::Ordering;
 
 /// Sorts `items` stably by `compare`, as [`slice::sort_by`].
-#[inline]
 pub fn sort_by<T>(items: &mut [T], mut compare: impl FnMut(&T, &T) -> Ordering) {
     #[cfg(target_arch = "wasm32")]
     {
-        let order = sorted_positions(items.len(), &mut |a, b| compare(&items[a], &items[b]));
-        place(items, order);
+        let mut order = Positions::sorted(items.len(), &mut |a, b| compare(&items[a], &items[b]));
+        place(items, order.as_mut());
     }
     #[cfg(not(target_arch = "wasm32"))]
     items.sort_by(&mut compare);
 }
 
 /// Sorts `items` stably by the key `key` gives, as [`slice::sort_by_key`].
-#[inline]
 pub fn sort_by_key<T, K: Ord>(items: &mut [T], mut key: impl FnMut(&T) -> K) {
     sort_by(items, |a, b| key(a).cmp(&key(b)));
 }
 
 /// Sorts `items` in their natural order, stably, as [`slice::sort`].
-#[inline]
 pub fn sort<T: Ord>(items: &mut [T]) {
     sort_by(items, T::cmp);
 }
@@ -38,7 +35,6 @@ pub fn sort<T: Ord>(items: &mut [T]) {
 /// Sorts `items` in their natural order, as [`slice::sort_unstable`], for element types whose equal elements
 /// cannot be told apart (integers, strings, tuples and enums of them with derived `Ord`): the result is then
 /// the one sorted order there is, whichever algorithm finds it.
-#[inline]
 pub fn sort_unstable<T: Ord>(items: &mut [T]) {
     #[cfg(target_arch = "wasm32")]
     sort(items);
@@ -46,20 +42,45 @@ pub fn sort_unstable<T: Ord>(items: &mut [T]) {
     items.sort_unstable();
 }
 
-/// The positions `0..len` sorted stably by `compare`. Not generic, so every caller shares this one sort.
+/// The positions `0..len` of a list, in sorted order. Short lists (most are: a record's values, a profile's
+/// records) keep them inline rather than in an allocation.
 #[cfg(any(target_arch = "wasm32", test))]
-fn sorted_positions(len: usize, compare: &mut dyn FnMut(usize, usize) -> Ordering) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..len).collect();
-    if len > 1 {
+struct Positions {
+    len: usize,
+    short: [usize; 32],
+    long: Vec<usize>,
+}
+
+#[cfg(any(target_arch = "wasm32", test))]
+impl Positions {
+    /// The positions sorted stably by `compare`. Not generic, so every caller shares this one sort.
+    fn sorted(len: usize, compare: &mut dyn FnMut(usize, usize) -> Ordering) -> Self {
+        let mut positions = Self {
+            len,
+            short: [0; 32],
+            long: if len > 32 { vec![0; len] } else { Vec::new() },
+        };
+        let order = positions.as_mut();
+        for (position, slot) in order.iter_mut().enumerate() {
+            *slot = position;
+        }
         order.sort_by(|&a, &b| compare(a, b));
+        positions
     }
-    order
+
+    fn as_mut(&mut self) -> &mut [usize] {
+        if self.len > self.short.len() {
+            &mut self.long
+        } else {
+            &mut self.short[..self.len]
+        }
+    }
 }
 
 /// Moves each element to its place: the element at `order[i]` goes to position `i`. Each cycle of the
 /// permutation is walked once with swaps, marking its positions done as it goes.
 #[cfg(any(target_arch = "wasm32", test))]
-fn place<T>(items: &mut [T], mut order: Vec<usize>) {
+fn place<T>(items: &mut [T], order: &mut [usize]) {
     for start in 0..items.len() {
         let mut at = start;
         loop {
@@ -82,7 +103,7 @@ mod tests {
     #[test]
     fn place_moves_each_element_where_the_order_says() {
         let mut items = ['a', 'b', 'c', 'd', 'e'];
-        place(&mut items, vec![2, 0, 4, 3, 1]);
+        place(&mut items, &mut [2, 0, 4, 3, 1]);
         assert_eq!(items, ['c', 'a', 'e', 'd', 'b']);
     }
 
@@ -90,9 +111,9 @@ mod tests {
         #[test]
         fn sorting_by_positions_is_the_standard_stable_sort(items in proptest::collection::vec((0u8..4, any::<u16>()), 0..64)) {
             // Ties on the first field keep their input order, as the standard stable sort keeps them.
-            let order = sorted_positions(items.len(), &mut |a, b| items[a].0.cmp(&items[b].0));
+            let mut order = Positions::sorted(items.len(), &mut |a, b| items[a].0.cmp(&items[b].0));
             let mut placed = items.clone();
-            place(&mut placed, order);
+            place(&mut placed, order.as_mut());
             let mut expected = items.clone();
             expected.sort_by_key(|item| item.0);
             prop_assert_eq!(&placed, &expected);

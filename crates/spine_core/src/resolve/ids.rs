@@ -42,7 +42,13 @@ impl Profiles {
     pub(crate) fn into_id_order(mut self) -> Self {
         let count = self.len();
         let mut order: Vec<u32> = (0..index_u32(count)).collect();
-        order.sort_unstable_by(|&a, &b| self.ids[a as usize].cmp(&self.ids[b as usize]));
+        // IDs are distinct (the profile number would only break a tie of two minted IDs' 64 bits), so no two
+        // profiles tie and any sort gives this one order.
+        crate::sort::sort_by(&mut order, |&a, &b| {
+            self.ids[a as usize]
+                .cmp(&self.ids[b as usize])
+                .then(a.cmp(&b))
+        });
         let mut renumbered = vec![0u32; count];
         let mut start = Vec::with_capacity(count + 1);
         let mut members = Vec::with_capacity(self.members.len());
@@ -350,7 +356,7 @@ pub(crate) fn assign(
         .collect();
 
     let mut redirects = Vec::new();
-    holders.sort_unstable();
+    crate::sort::sort_unstable(&mut holders);
     let mut start = 0;
     while start < holders.len() {
         let id = holders[start].0;

@@ -215,7 +215,7 @@ pub(crate) fn observe(
                 scratch.push((rank_of[*identifier], table.cell(row, column), *identifier));
             }
         }
-        scratch.sort_unstable();
+        crate::sort::sort_unstable(&mut scratch);
         scratch.dedup();
         for &(_, raw, identifier) in &scratch {
             let definition = &settings.identifiers[identifier];
@@ -456,7 +456,7 @@ fn used_values(identifiers: usize, records: usize, observations: &[Observation])
             }
             index += 1;
         }
-        scratch.sort_unstable();
+        crate::sort::sort_unstable(&mut scratch);
         scratch.dedup();
         let mut cursor = 0;
         for identifier in 0..index_u32(identifiers) {
