@@ -47,7 +47,7 @@ pub fn count_profiles_by_email(tables: &[Table]) -> usize {
         offset += table.len();
     }
     let mut labels = sets.into_labeling();
-    labels.sort_unstable();
+    sort::sort_unstable(&mut labels);
     labels.dedup();
     labels.len()
 }

@@ -92,7 +92,7 @@ pub fn bridges(nodes: usize, edges: &[(u32, u32)]) -> Vec<usize> {
             }
         }
     }
-    found.sort_unstable();
+    crate::sort::sort_unstable(&mut found);
     found
 }
 

@@ -158,7 +158,7 @@ pub(crate) fn cluster_sizes(resolution: &Resolution) -> Vec<(u64, u64)> {
     let mut sizes: Vec<u64> = (0..profiles.len())
         .map(|p| u64::from(profiles.start[p + 1] - profiles.start[p]))
         .collect();
-    sizes.sort_unstable();
+    crate::sort::sort_unstable(&mut sizes);
     let mut out: Vec<(u64, u64)> = Vec::new();
     for size in sizes {
         match out.last_mut() {

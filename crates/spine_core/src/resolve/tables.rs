@@ -324,7 +324,7 @@ fn matched_ids(resolution: &Resolution, csv: &mut Out<'_>) -> io::Result<()> {
             let group = &held[start..end];
             models.clear();
             models.extend(group.iter().map(|&(_, _, m, _)| members[m].2));
-            models.sort_unstable();
+            crate::sort::sort_unstable(&mut models);
             models.dedup();
             joined.clear();
             for (index, model) in models.iter().enumerate() {

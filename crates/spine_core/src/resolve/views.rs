@@ -411,7 +411,7 @@ impl Resolution {
                 (key, index_u32(index))
             })
             .collect();
-        keyed.sort_unstable();
+        crate::sort::sort_unstable(&mut keyed);
         keyed.into_iter().map(|(_, index)| index).collect()
     }
 
