@@ -122,7 +122,7 @@ pub fn diff(before: &Resolution, after: &Resolution) -> Diff {
         status: "absent",
     };
     let mut keys: Vec<(&str, &str)> = a.keys().chain(b.keys()).copied().collect();
-    keys.sort_unstable();
+    crate::sort::sort_unstable(&mut keys);
     keys.dedup();
 
     // (before profile, after profile) -> records, for records in a profile in both runs.
@@ -162,23 +162,23 @@ pub fn diff(before: &Resolution, after: &Resolution) -> Diff {
     }
     // The successor: most records; ties go to the profile that kept the ID, then to the smaller ID (profiles
     // are numbered in ID order).
-    let successor: BTreeMap<u32, u32> = targets
-        .iter()
-        .map(|(&p, list)| {
-            let rank = |&(q, n): &(u32, u64)| {
-                (
-                    n,
-                    before.profiles.ids[p as usize] == after.profiles.ids[q as usize],
-                    std::cmp::Reverse(q),
-                )
-            };
-            let best = list
-                .iter()
-                .max_by_key(|entry| rank(entry))
-                .map_or(NONE, |&(q, _)| q);
-            (p, best)
-        })
-        .collect();
+    // Extended rather than collected: collecting into a map sorts first, another copy of the sort code, for
+    // keys that already come in order.
+    let mut successor: BTreeMap<u32, u32> = BTreeMap::new();
+    successor.extend(targets.iter().map(|(&p, list)| {
+        let rank = |&(q, n): &(u32, u64)| {
+            (
+                n,
+                before.profiles.ids[p as usize] == after.profiles.ids[q as usize],
+                std::cmp::Reverse(q),
+            )
+        };
+        let best = list
+            .iter()
+            .max_by_key(|entry| rank(entry))
+            .map_or(NONE, |&(q, _)| q);
+        (p, best)
+    }));
     for (key, x, y) in &rows {
         if x.profile != NONE && y.profile != NONE && successor.get(&x.profile) != Some(&y.profile) {
             diff.moved.push(MovedRecord {

@@ -488,7 +488,7 @@ pub fn stitch(resolution: &Resolution, events: &[Table]) -> Result<Stitching, Re
                     _ => {
                         let mut texts: Vec<&str> =
                             shared_values.iter().map(|&v| values.arena.get(v)).collect();
-                        texts.sort_unstable();
+                        crate::sort::sort_unstable(&mut texts);
                         texts.dedup();
                         ambiguous.push(format!(
                             "{name} {} is held by {} profiles ({})",
@@ -597,7 +597,7 @@ pub fn stitch(resolution: &Resolution, events: &[Table]) -> Result<Stitching, Re
         // Each list is sorted on its own, so the map's order never reaches an output.
         #[allow(clippy::iter_over_hash_type)]
         for list in sources.values_mut() {
-            list.sort_unstable();
+            crate::sort::sort_unstable(list);
             list.dedup();
         }
         let lifetime = policy
@@ -672,7 +672,7 @@ pub fn stitch(resolution: &Resolution, events: &[Table]) -> Result<Stitching, Re
                             .map_or(String::new(), |days| format!(" within {days} days"));
                         let mut texts: Vec<&str> =
                             hit_values.iter().map(|&v| values.arena.get(v)).collect();
-                        texts.sort_unstable();
+                        crate::sort::sort_unstable(&mut texts);
                         texts.dedup();
                         ambiguous.push(format!(
                             "{name} {} was stitched to {} profiles{within} ({})",
@@ -724,7 +724,8 @@ pub fn stitch(resolution: &Resolution, events: &[Table]) -> Result<Stitching, Re
     };
     // Event files are often already in key order; checking first saves the sort.
     if !order.is_sorted_by(|a, b| compare(a, b).is_le()) {
-        order.sort_unstable_by(compare);
+        // The comparison ends on the position, so no two events tie and any sort gives this one order.
+        crate::sort::sort_by(&mut order, compare);
     }
     stitching.order = order;
     stitching.metrics = metrics(&stitching, settings, &carried_counts);
@@ -791,7 +792,7 @@ fn separate(text: &mut String, at: usize) {
 
 fn join_ids(ids: &[String], profiles: &[u32]) -> String {
     let mut names: Vec<&str> = profiles.iter().map(|&p| ids[p as usize].as_str()).collect();
-    names.sort_unstable();
+    crate::sort::sort_unstable(&mut names);
     names.join("|")
 }
 
@@ -848,10 +849,12 @@ fn metrics(stitching: &Stitching, settings: &Settings, carried: &[Vec<u64>]) -> 
         }
     }
     let mut slots: Vec<usize> = (1..=models).collect();
-    slots.sort_by(|&a, &b| stitching.models[a - 1].cmp(&stitching.models[b - 1]));
+    crate::sort::sort_by(&mut slots, |&a, &b| {
+        stitching.models[a - 1].cmp(&stitching.models[b - 1])
+    });
     slots.insert(0, 0);
     let mut names: Vec<usize> = (0..identifiers).collect();
-    names.sort_by(|&a, &b| {
+    crate::sort::sort_by(&mut names, |&a, &b| {
         settings.identifiers[a]
             .name
             .cmp(&settings.identifiers[b].name)

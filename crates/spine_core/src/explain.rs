@@ -214,7 +214,8 @@ impl Resolution {
                     .any(|&r| self.profiles.of_record[r as usize] == profile)
             })
             .collect();
-        touching.sort_unstable_by_key(|&index| {
+        // A rule holds two records at most once, so no two keys tie and any sort gives this one order.
+        crate::sort::sort_by_key(&mut touching, |&index| {
             let pair = &self.pairs[index as usize];
             let at = |record: u32| (ranks[self.records.model_of(record)], record);
             (pair.rule, at(pair.left), at(pair.right))
@@ -706,7 +707,7 @@ impl Resolution {
             }
             Broken::Size { count, max } => ("max_profile_size", String::new(), count, max),
         };
-        values.sort();
+        crate::sort::sort(&mut values);
         values.dedup();
         GuardrailBreach {
             guardrail: guardrail.to_owned(),

@@ -12,6 +12,7 @@ pub mod options;
 pub mod progress;
 pub mod resolve;
 pub mod settings;
+pub mod sort;
 pub mod standardize;
 pub mod suspicious;
 pub mod table;
@@ -48,7 +49,7 @@ pub fn count_profiles_by_email(tables: &[Table]) -> usize {
         offset += table.len();
     }
     let mut labels = sets.into_labeling();
-    labels.sort_unstable();
+    sort::sort_unstable(&mut labels);
     labels.dedup();
     labels.len()
 }

@@ -7,6 +7,7 @@
 //! the `phonenumber` crate).
 
 mod date;
+mod nfd;
 mod nickname;
 
 /// The nickname table of the `nickname` step (nickname, canonical given name), sorted by nickname; exported so
@@ -16,9 +17,9 @@ pub fn nicknames() -> &'static [(&'static str, &'static str)] {
 }
 
 use crate::settings::{DateOrder, Identifier, Step};
+use nfd::nfd;
 use std::str::FromStr;
 use unicode_general_category::{GeneralCategory, get_general_category};
-use unicode_normalization::UnicodeNormalization;
 
 /// The outcome of standardizing one raw value.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -237,7 +238,11 @@ fn remove_accents_into(input: &str, out: &mut String) {
     if input.is_ascii() {
         out.push_str(input);
     } else {
-        out.extend(input.nfd().filter(|&ch| !is_mark(ch)));
+        nfd(input.chars(), |ch| {
+            if !is_mark(ch) {
+                out.push(ch);
+            }
+        });
     }
 }
 
@@ -343,48 +348,63 @@ const HONORIFICS: [&str; 8] = ["dr", "miss", "mlle", "mme", "mr", "mrs", "ms", "
 /// SPEC section 10: lower case, accents removed, every punctuation character (P*) a space, whitespace collapsed
 /// and trimmed, honorifics removed as whole words.
 fn name_into(input: &str, out: &mut String) {
+    let mut words = NameWords {
+        out,
+        word_start: 0,
+        in_word: false,
+    };
     if input.is_ascii() {
         // ASCII is its own NFD and has no combining marks.
-        name_words_into(
-            input.bytes().map(|b| char::from(b.to_ascii_lowercase())),
-            out,
-        );
+        for byte in input.bytes() {
+            words.push(char::from(byte.to_ascii_lowercase()));
+        }
     } else {
-        name_words_into(input.to_lowercase().nfd(), out);
+        nfd(input.to_lowercase().chars(), |ch| words.push(ch));
     }
+    words.finish();
 }
 
-/// Writes the words of lower-cased, decomposed text: marks dropped, punctuation and whitespace separating words
-/// (one space between words), honorifics left out.
-fn name_words_into(chars: impl Iterator<Item = char>, out: &mut String) {
-    // Words are written as they are read, one space before each but the first; a finished word that is an
-    // honorific is cut off again together with the space before it.
-    let end_word = |out: &mut String, word_start: usize| {
-        if HONORIFICS.contains(&&out[word_start..]) {
-            out.truncate(word_start.saturating_sub(1));
-        }
-    };
-    let mut word_start = 0;
-    let mut in_word = false;
-    for ch in chars {
+/// Writes the words of lower-cased, decomposed text, character by character: marks dropped, punctuation and
+/// whitespace separating words (one space between words), honorifics left out.
+///
+/// Words are written as they are read, one space before each but the first; a finished word that is an
+/// honorific is cut off again together with the space before it.
+struct NameWords<'a> {
+    out: &'a mut String,
+    /// Where the current (or last) word starts in `out`.
+    word_start: usize,
+    in_word: bool,
+}
+
+impl NameWords<'_> {
+    fn push(&mut self, ch: char) {
         if ch.is_whitespace() || is_punctuation(ch) {
-            if in_word {
-                end_word(out, word_start);
-                in_word = false;
+            if self.in_word {
+                self.end_word();
+                self.in_word = false;
             }
         } else if !is_mark(ch) {
-            if !in_word {
-                if !out.is_empty() {
-                    out.push(' ');
+            if !self.in_word {
+                if !self.out.is_empty() {
+                    self.out.push(' ');
                 }
-                word_start = out.len();
-                in_word = true;
+                self.word_start = self.out.len();
+                self.in_word = true;
             }
-            out.push(ch);
+            self.out.push(ch);
         }
     }
-    if in_word {
-        end_word(out, word_start);
+
+    fn finish(mut self) {
+        if self.in_word {
+            self.end_word();
+        }
+    }
+
+    fn end_word(&mut self) {
+        if HONORIFICS.contains(&&self.out[self.word_start..]) {
+            self.out.truncate(self.word_start.saturating_sub(1));
+        }
     }
 }
 
@@ -418,11 +438,11 @@ fn phonetic_into(input: &str, out: &mut String) {
     for part in input.split_whitespace() {
         word.clear();
         // The encoder indexes by bytes around each letter, so it is only given ASCII letters.
-        word.extend(
-            part.nfd()
-                .filter(char::is_ascii_alphabetic)
-                .map(|c| c.to_ascii_uppercase()),
-        );
+        nfd(part.chars(), |ch| {
+            if ch.is_ascii_alphabetic() {
+                word.push(ch.to_ascii_uppercase());
+            }
+        });
         if word.is_empty() {
             continue;
         }

@@ -92,7 +92,7 @@ pub fn bridges(nodes: usize, edges: &[(u32, u32)]) -> Vec<usize> {
             }
         }
     }
-    found.sort_unstable();
+    crate::sort::sort_unstable(&mut found);
     found
 }
 
@@ -215,7 +215,7 @@ impl Resolution {
                 });
             }
         }
-        found.sort_by(|a, b| {
+        crate::sort::sort_by(&mut found, |a, b| {
             b.reasons
                 .len()
                 .cmp(&a.reasons.len())

@@ -130,7 +130,7 @@ pub fn validate(
         Ok(settings)
     } else {
         let mut diagnostics = checker.diagnostics;
-        diagnostics.sort_by(|a, b| {
+        crate::sort::sort_by(&mut diagnostics, |a, b| {
             compare_paths(&a.path, &b.path).then_with(|| a.message.cmp(&b.message))
         });
         diagnostics.dedup();
@@ -237,7 +237,7 @@ impl Checker {
         };
         let models = self.models(graph, &names, data);
         let mut anchor_order: Vec<ModelId> = (0..models.len()).collect();
-        anchor_order.sort_by(|&a, &b| {
+        crate::sort::sort_by(&mut anchor_order, |&a, &b| {
             (models[a].priority, models[a].name.as_str())
                 .cmp(&(models[b].priority, models[b].name.as_str()))
         });
@@ -511,7 +511,7 @@ impl Checker {
                 });
             }
         }
-        identifiers.sort_by_key(|mapping| mapping.identifier);
+        crate::sort::sort_by_key(&mut identifiers, |mapping| mapping.identifier);
         identifiers
     }
 
@@ -670,11 +670,14 @@ impl Checker {
         names: &Names,
         anchor_order: &[ModelId],
     ) -> Vec<settings::GoldenField> {
-        let model_fields: BTreeSet<&str> = graph
-            .models
-            .iter()
-            .flat_map(|model| model.fields.keys().map(String::as_str))
-            .collect();
+        // Sets here are extended rather than collected: collecting sorts first, another copy of the sort code.
+        let mut model_fields: BTreeSet<&str> = BTreeSet::new();
+        model_fields.extend(
+            graph
+                .models
+                .iter()
+                .flat_map(|model| model.fields.keys().map(String::as_str)),
+        );
         let mut seen = BTreeMap::new();
         let mut out = Vec::with_capacity(graph.golden.fields.len());
         for (index, field) in graph.golden.fields.iter().enumerate() {
@@ -696,9 +699,11 @@ impl Checker {
                         format!(
                             "`{}` names neither an identifier nor a field of any model; map it under a model's `fields` or use one of {}.",
                             field.name,
-                            list(
-                                names.identifiers.keys().copied().chain(model_fields.iter().copied()).collect::<BTreeSet<_>>()
-                            )
+                            list({
+                                let mut known = model_fields.clone();
+                                known.extend(names.identifiers.keys().copied());
+                                known
+                            })
                         ),
                     );
                 }

@@ -152,7 +152,9 @@ fn broken_query(
         .collect();
     if !one.is_empty() {
         let mut by_name: Vec<usize> = (0..settings.models.len()).collect();
-        by_name.sort_by(|&a, &b| settings.models[a].name.cmp(&settings.models[b].name));
+        spine_core::sort::sort_by(&mut by_name, |&a, &b| {
+            settings.models[a].name.cmp(&settings.models[b].name)
+        });
         let rank_case: Vec<String> = by_name
             .iter()
             .enumerate()

@@ -183,7 +183,9 @@ fn run_id(compiler: &mut Compiler<'_>) -> Result<(), Refusal> {
         None => String::new(),
     };
     let mut models: Vec<usize> = (0..settings.models.len()).collect();
-    models.sort_by(|&a, &b| settings.models[a].name.cmp(&settings.models[b].name));
+    spine_core::sort::sort_by(&mut models, |&a, &b| {
+        settings.models[a].name.cmp(&settings.models[b].name)
+    });
     let mut parts = vec![format!(
         "encode({})",
         d.literal(&spine_core::resolve::hashed_graph(settings))
@@ -229,7 +231,9 @@ fn portable_run_id(compiler: &mut Compiler<'_>) {
     let s = &compiler.script;
     let unit = d.literal("\u{1F}");
     let mut models: Vec<usize> = (0..settings.models.len()).collect();
-    models.sort_by(|&a, &b| settings.models[a].name.cmp(&settings.models[b].name));
+    spine_core::sort::sort_by(&mut models, |&a, &b| {
+        settings.models[a].name.cmp(&settings.models[b].name)
+    });
     let mut parts = vec![d.literal(&spine_core::resolve::hashed_graph(settings))];
     for model in models {
         let definition = &settings.models[model];
@@ -239,7 +243,7 @@ fn portable_run_id(compiler: &mut Compiler<'_>) {
             columns.extend(mapping.columns.iter().map(String::as_str));
         }
         columns.extend(definition.fields.iter().map(|(_, column)| column.as_str()));
-        columns.sort_unstable();
+        spine_core::sort::sort_unstable(&mut columns);
         columns.dedup();
         let cells: Vec<String> = columns
             .iter()

@@ -601,7 +601,7 @@ pub(crate) fn observations(compiler: &mut Compiler<'_>) -> Result<(), Refusal> {
     let quarantine = compiler.script.table("spine_work_quarantine");
     let mut names = Vec::new();
     let mut by_name: Vec<usize> = (0..settings.identifiers.len()).collect();
-    by_name.sort_by(|&a, &b| {
+    spine_core::sort::sort_by(&mut by_name, |&a, &b| {
         settings.identifiers[a]
             .name
             .cmp(&settings.identifiers[b].name)

@@ -107,3 +107,32 @@ pub async fn copy_text(text: &str) -> bool {
     let promise = window.navigator().clipboard().write_text(text);
     JsFuture::from(promise).await.is_ok()
 }
+
+/// `text.parse::<f64>().ok()`, with the browser doing the arithmetic: Rust's correctly rounded parser would
+/// bring its tables (about 12 KB gzip) into a page whose browser already has one. The text must follow Rust's
+/// grammar, checked here: an optional sign, then `inf`, `infinity` or `nan` in any case, or digits with an
+/// optional point (at least one digit) and an optional exponent. JavaScript reads those decimals with the same
+/// grammar and rounds them to the nearest double, as Rust does.
+pub fn parse_f64(text: &str) -> Option<f64> {
+    let unsigned = text.strip_prefix(['+', '-']).unwrap_or(text);
+    let sign = if text.starts_with('-') { -1.0 } else { 1.0 };
+    if unsigned.eq_ignore_ascii_case("inf") || unsigned.eq_ignore_ascii_case("infinity") {
+        return Some(sign * f64::INFINITY);
+    }
+    if unsigned.eq_ignore_ascii_case("nan") {
+        return Some(if sign < 0.0 { -f64::NAN } else { f64::NAN });
+    }
+    let digits = |part: &str| part.bytes().all(|b| b.is_ascii_digit());
+    let (mantissa, exponent) = match unsigned.split_once(['e', 'E']) {
+        Some((mantissa, exponent)) => (mantissa, Some(exponent)),
+        None => (unsigned, None),
+    };
+    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let exponent_ok = exponent.is_none_or(|exponent| {
+        let exponent = exponent.strip_prefix(['+', '-']).unwrap_or(exponent);
+        !exponent.is_empty() && digits(exponent)
+    });
+    let mantissa_ok =
+        !(whole.is_empty() && fraction.is_empty()) && digits(whole) && digits(fraction);
+    (mantissa_ok && exponent_ok).then(|| js_sys::Number::parse_float(text))
+}

@@ -561,7 +561,7 @@ pub fn mappings_of(identifiers: &BTreeMap<String, Columns>) -> Vec<(String, Stri
 pub fn golden_candidates(graph: &IdentityGraph) -> Vec<String> {
     let mut names: Vec<String> = graph.identifiers.iter().map(|i| i.name.clone()).collect();
     let mut fields: Vec<&String> = graph.models.iter().flat_map(|m| m.fields.keys()).collect();
-    fields.sort();
+    spine_core::sort::sort(&mut fields);
     fields.dedup();
     for field in fields {
         if !names.contains(field) {

@@ -102,7 +102,9 @@ pub fn positions(labels: &[usize], width: f64, height: f64) -> Vec<(f64, f64)> {
             None => groups.push((label, vec![node])),
         }
     }
-    groups.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(&b.0)));
+    spine_core::sort::sort_by(&mut groups, |a, b| {
+        b.1.len().cmp(&a.1.len()).then(a.0.cmp(&b.0))
+    });
     let count = groups.len().max(1);
     // A grid with roughly the drawing's aspect ratio.
     let columns = ((count as f64 * width / height).sqrt().ceil() as usize).clamp(1, count);

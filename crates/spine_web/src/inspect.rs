@@ -83,7 +83,7 @@ fn profile_column(table: &Table, column: usize) -> ColumnProfile {
     let distinct = counts.len();
     // Sorted by count then value so the list does not depend on the hash map's order.
     let mut top: Vec<(&str, usize)> = counts.into_iter().collect();
-    top.sort_unstable_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+    spine_core::sort::sort_by(&mut top, |a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
     top.truncate(TOP_VALUES);
     ColumnProfile {
         name: name.clone(),

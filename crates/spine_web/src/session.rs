@@ -16,7 +16,7 @@ use spine_core::explain::{ChainLink, CriterionScore, RefusedPair, RuleOutcome};
 use spine_core::resolve::{Resolution, resolve};
 use spine_core::settings::{GoldenSource, Settings};
 use spine_core::validate::{DataShape, Diagnostic, parse_graph, validate};
-use spine_core::{Control, Progress, Table, parse_csv};
+use spine_core::{Control, Progress, Table, parse_csv, sort};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The largest file accepted, in bytes: the page refuses bigger ones before reading them.
@@ -158,13 +158,15 @@ impl Session {
     }
 
     fn shape(&self) -> DataShape {
-        DataShape {
-            models: self
-                .files
+        // Extended rather than collected: collecting into a map sorts first, another copy of the sort code, for
+        // keys that already come in order.
+        let mut models = BTreeMap::new();
+        models.extend(
+            self.files
                 .iter()
-                .map(|(model, loaded)| (model.clone(), loaded.table.columns.clone()))
-                .collect(),
-        }
+                .map(|(model, loaded)| (model.clone(), loaded.table.columns.clone())),
+        );
+        DataShape { models }
     }
 
     /// Parses and validates a graph against the loaded files (or alone when none is loaded).
@@ -357,7 +359,9 @@ impl Session {
             .take(PROFILES_PAGE)
             .filter_map(|(_, _, (model, key))| run.resolution.profile_of(model, key))
             .map(|profile| {
-                let models: BTreeSet<&str> = profile.records.iter().map(|r| r.model).collect();
+                // Extended rather than collected: collecting sorts first, another copy of the sort code.
+                let mut models: BTreeSet<&str> = BTreeSet::new();
+                models.extend(profile.records.iter().map(|r| r.model));
                 ProfileRow {
                     id: profile.id.to_owned(),
                     records: profile.records.len(),
@@ -519,7 +523,7 @@ impl Run {
                 index.push((profile.id.to_owned(), text, first));
             }
         }
-        index.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        sort::sort_by(&mut index, |a, b| a.0.cmp(&b.0));
         Self {
             revision,
             resolution,
@@ -561,7 +565,7 @@ impl Run {
             let records = profile.records.len();
             largest.push((profile.id.to_owned(), records as u64));
             let mut models: Vec<&str> = profile.records.iter().map(|r| r.model).collect();
-            models.sort_unstable();
+            sort::sort_unstable(&mut models);
             models.dedup();
             if records <= SHOWCASE_MAX_RECORDS {
                 let better = showcase
@@ -572,7 +576,9 @@ impl Run {
                 }
             }
         }
-        largest.sort_unstable_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        sort::sort_by(&mut largest, |a, b| {
+            b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0))
+        });
         largest.truncate(LARGEST_SHOWN);
         let warnings = self.resolution.warnings();
         RunSummary {

@@ -449,3 +449,80 @@ fn event_mappings_only_use_existing_identifiers_and_models() {
         "profile models are untouched"
     );
 }
+
+#[wasm_bindgen_test]
+fn numbers_read_in_the_browser_as_rust_reads_them() {
+    let same = |text: &str| {
+        let browser = spine_web::browser::parse_f64(text).map(f64::to_bits);
+        let rust = text.parse::<f64>().ok().map(f64::to_bits);
+        assert_eq!(browser, rust, "{text:?}");
+    };
+    for text in [
+        "0",
+        "1",
+        "-1",
+        "+2.5",
+        "0.85",
+        ".5",
+        "5.",
+        "-.5",
+        "007.10",
+        "1e5",
+        "1E-5",
+        "2.5e+3",
+        "1e400",
+        "-1e-400",
+        "9007199254740993",
+        "2.2250738585072011e-308",
+        "4.9e-324",
+        "1.7976931348623157e308",
+        "1.7976931348623159e308",
+        "0.1000000000000000055511151231257827021181583404541015625",
+        "inf",
+        "-Infinity",
+        "+INF",
+        "NaN",
+        "-nan",
+        "",
+        ".",
+        "-",
+        "+",
+        "e5",
+        "1e",
+        "1e+",
+        "1.2.3",
+        "0x10",
+        " 1",
+        "1 ",
+        "infin",
+        "nana",
+        "1_000",
+        "1,5",
+        "١",
+        "--1",
+        "+-1",
+        "1e5.5",
+        "Infinity1",
+    ] {
+        same(text);
+    }
+    // Generated decimals: up to 25 significant digits, a point anywhere, exponents across the whole range.
+    let mut state = 0x2545_f491_4f6c_dd1d_u64;
+    let mut next = |bound: u64| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state % bound
+    };
+    for _ in 0..5000 {
+        let digits: String = (0..1 + next(25))
+            .map(|_| char::from(b'0' + next(10) as u8))
+            .collect();
+        let point = next(digits.len() as u64 + 1) as usize;
+        let mut text = format!("{}.{}", &digits[..point], &digits[point..]);
+        if next(2) == 0 {
+            text.push_str(&format!("e{}", next(700) as i64 - 350));
+        }
+        same(&text);
+    }
+}

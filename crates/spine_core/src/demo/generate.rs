@@ -552,7 +552,7 @@ fn noise_events(rng: &mut DemoRng, events: &mut Vec<Event>) {
 
 fn finish_events(mut events: Vec<Event>) -> String {
     // A stable sort keeps generation order among events of the same second, so the output is deterministic.
-    events.sort_by_key(|event| event.at);
+    crate::sort::sort_by_key(&mut events, |event| event.at);
     let mut text = String::with_capacity(events.len() * 70 + 64);
     text.push_str("event_id,ts,type,user_id,email,anonymous_id\n");
     for (index, event) in events.iter().enumerate() {

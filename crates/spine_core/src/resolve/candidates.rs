@@ -227,7 +227,8 @@ fn sort_rows(rows: Vec<u32>, width: usize) -> Vec<u32> {
         sorted
     } else {
         let mut order: Vec<usize> = (0..rows.len() / width).collect();
-        order.sort_unstable_by(|&a, &b| {
+        // Rows that tie are equal, so the rows come out the same whichever of them goes first.
+        crate::sort::sort_by(&mut order, |&a, &b| {
             rows[a * width..(a + 1) * width].cmp(&rows[b * width..(b + 1) * width])
         });
         order

@@ -177,7 +177,7 @@ impl Clusters {
         let mut grouped: Vec<(usize, u32)> = (0..parts.len())
             .map(|index| (local_find(&mut local, index), parts[index]))
             .collect();
-        grouped.sort_unstable();
+        crate::sort::sort_unstable(&mut grouped);
 
         let mut refusal_of_component = vec![NONE; parts.len()];
         let mut members = Vec::new();

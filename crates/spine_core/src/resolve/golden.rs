@@ -238,7 +238,7 @@ fn pick(
                 None => (empty, NONE),
                 Some(winner) if field.strategy == Strategy::AllDistinct => {
                     let mut values: Vec<&str> = candidates.iter().map(|c| c.value).collect();
-                    values.sort_unstable();
+                    crate::sort::sort_unstable(&mut values);
                     values.dedup();
                     joined.clear();
                     for (index, value) in values.iter().enumerate() {
@@ -307,7 +307,7 @@ fn collect<'a>(
 fn record_counts<'a>(candidates: &[Candidate<'a>], counts: &mut Vec<(&'a str, usize)>) {
     counts.clear();
     let mut pairs: Vec<(&str, u32)> = candidates.iter().map(|c| (c.value, c.record)).collect();
-    pairs.sort_unstable();
+    crate::sort::sort_unstable(&mut pairs);
     pairs.dedup();
     for (value, _) in pairs {
         match counts.last_mut() {

@@ -42,7 +42,13 @@ impl Profiles {
     pub(crate) fn into_id_order(mut self) -> Self {
         let count = self.len();
         let mut order: Vec<u32> = (0..index_u32(count)).collect();
-        order.sort_unstable_by(|&a, &b| self.ids[a as usize].cmp(&self.ids[b as usize]));
+        // IDs are distinct (the profile number would only break a tie of two minted IDs' 64 bits), so no two
+        // profiles tie and any sort gives this one order.
+        crate::sort::sort_by(&mut order, |&a, &b| {
+            self.ids[a as usize]
+                .cmp(&self.ids[b as usize])
+                .then(a.cmp(&b))
+        });
         let mut renumbered = vec![0u32; count];
         let mut start = Vec::with_capacity(count + 1);
         let mut members = Vec::with_capacity(self.members.len());
@@ -195,7 +201,7 @@ impl Previous {
             rows.push((m.to_owned(), k.to_owned(), index));
         }
         let mut ids: Vec<(&str, u32)> = interned.into_iter().collect();
-        ids.sort_unstable();
+        crate::sort::sort_unstable(&mut ids);
         let mut rank = vec![0; ids.len()];
         for (position, &(_, provisional)) in ids.iter().enumerate() {
             rank[provisional as usize] = index_u32(position);
@@ -216,7 +222,7 @@ impl Previous {
                 );
             }
         }
-        known.sort_unstable();
+        crate::sort::sort_unstable(&mut known);
         known.dedup();
         Ok(Self { rows, ids, known })
     }
@@ -350,7 +356,7 @@ pub(crate) fn assign(
         .collect();
 
     let mut redirects = Vec::new();
-    holders.sort_unstable();
+    crate::sort::sort_unstable(&mut holders);
     let mut start = 0;
     while start < holders.len() {
         let id = holders[start].0;
@@ -401,7 +407,7 @@ pub(crate) fn assign(
         }
         start = end;
     }
-    redirects.sort_unstable();
+    crate::sort::sort_unstable(&mut redirects);
     (ids, redirects)
 }
 

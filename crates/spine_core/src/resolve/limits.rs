@@ -50,7 +50,9 @@ impl Limits {
         let one_per_profile: Vec<bool> =
             settings.models.iter().map(|m| m.one_per_profile).collect();
         let mut by_name: Vec<usize> = (0..settings.models.len()).collect();
-        by_name.sort_by(|&a, &b| settings.models[a].name.cmp(&settings.models[b].name));
+        crate::sort::sort_by(&mut by_name, |&a, &b| {
+            settings.models[a].name.cmp(&settings.models[b].name)
+        });
         let mut model_name_rank = vec![0; by_name.len()];
         for (rank, model) in by_name.into_iter().enumerate() {
             model_name_rank[model] = rank;
@@ -135,7 +137,7 @@ impl Limits {
                 index = end;
             }
             let ranks = &self.model_name_rank;
-            broken.sort_by_key(|b| match *b {
+            crate::sort::sort_by_key(&mut broken, |b| match *b {
                 Broken::OnePerProfile { model, .. } => (1, ranks[model]),
                 _ => (0, 0),
             });

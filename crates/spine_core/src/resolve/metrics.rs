@@ -87,7 +87,7 @@ pub fn hashed_graph(settings: &Settings) -> String {
                         .and_then(serde_json::Value::as_str)
                         .map(str::to_owned)
                 };
-                models.sort_by_key(name);
+                crate::sort::sort_by_key(models, name);
             }
             graph.to_string()
         }
@@ -100,7 +100,9 @@ pub(crate) fn run_id(settings: &Settings, tables: &[Table]) -> String {
     let config = hashed_graph(settings);
     hasher.update(config.as_bytes());
     let mut models: Vec<usize> = (0..settings.models.len()).collect();
-    models.sort_by(|&a, &b| settings.models[a].name.cmp(&settings.models[b].name));
+    crate::sort::sort_by(&mut models, |&a, &b| {
+        settings.models[a].name.cmp(&settings.models[b].name)
+    });
     let mut digests: Vec<[u8; 16]> = Vec::new();
     let mut cells: Vec<&str> = Vec::new();
     for model in models {
@@ -122,7 +124,7 @@ pub(crate) fn run_id(settings: &Settings, tables: &[Table]) -> String {
             }
             digests.push(row_hasher.finalize().into());
         }
-        digests.sort_unstable();
+        crate::sort::sort_unstable(&mut digests);
         for digest in &digests {
             hasher.update(digest);
         }
@@ -156,7 +158,7 @@ pub(crate) fn cluster_sizes(resolution: &Resolution) -> Vec<(u64, u64)> {
     let mut sizes: Vec<u64> = (0..profiles.len())
         .map(|p| u64::from(profiles.start[p + 1] - profiles.start[p]))
         .collect();
-    sizes.sort_unstable();
+    crate::sort::sort_unstable(&mut sizes);
     let mut out: Vec<(u64, u64)> = Vec::new();
     for size in sizes {
         match out.last_mut() {
@@ -207,7 +209,7 @@ pub(crate) fn model_metrics(resolution: &Resolution, tables: &[Table]) -> Vec<Mo
     for &record in &resolution.orders.unparsable {
         rows[resolution.records.model_of(record)].unparsable_order_values += 1;
     }
-    rows.sort_by(|a, b| a.model.cmp(&b.model));
+    crate::sort::sort_by(&mut rows, |a, b| a.model.cmp(&b.model));
     rows
 }
 
@@ -255,7 +257,8 @@ pub(crate) fn identifier_metrics(resolution: &Resolution) -> Vec<IdentifierMetri
             shared.select_nth_unstable_by(TOP_SHARED - 1, order);
             shared.truncate(TOP_SHARED);
         }
-        shared.sort_unstable_by(order);
+        // Values are distinct, so no two entries tie and any sort gives this one order.
+        crate::sort::sort_by(&mut shared, order);
         row.top_shared = shared
             .iter()
             .take(TOP_SHARED)
@@ -297,6 +300,6 @@ pub(crate) fn identifier_metrics(resolution: &Resolution) -> Vec<IdentifierMetri
             }
         }
     }
-    rows.sort_by(|a, b| a.identifier.cmp(&b.identifier));
+    crate::sort::sort_by(&mut rows, |a, b| a.identifier.cmp(&b.identifier));
     rows
 }

@@ -235,7 +235,7 @@ impl<'a> ChunkContext<'a> {
     ) -> Self {
         let identifier_count = settings.identifiers.len();
         let mut name_rank: Vec<usize> = (0..identifier_count).collect();
-        name_rank.sort_by(|&a, &b| {
+        crate::sort::sort_by(&mut name_rank, |&a, &b| {
             settings.identifiers[a]
                 .name
                 .cmp(&settings.identifiers[b].name)
@@ -540,7 +540,7 @@ fn quarantine(
     if held.is_empty() {
         return Vec::new();
     }
-    held.sort_unstable();
+    crate::sort::sort_unstable(&mut held);
     held.dedup();
     let mut quarantined = Vec::new();
     let mut index = 0;
@@ -591,7 +591,7 @@ fn used_values(identifiers: usize, records: usize, observations: &[Observation])
             }
             index += 1;
         }
-        scratch.sort_unstable();
+        crate::sort::sort_unstable(&mut scratch);
         scratch.dedup();
         let mut cursor = 0;
         for identifier in 0..index_u32(identifiers) {

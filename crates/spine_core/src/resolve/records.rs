@@ -60,7 +60,7 @@ pub(crate) fn model_columns(
                 .collect::<Result<Vec<_>, _>>()?;
             identifiers.push((mapping.identifier, columns));
         }
-        identifiers.sort_by_key(|(identifier, _)| *identifier);
+        crate::sort::sort_by_key(&mut identifiers, |(identifier, _)| *identifier);
         let mut golden_fields = Vec::with_capacity(settings.golden.len());
         for field in &settings.golden {
             golden_fields.push(match &field.source {
@@ -180,7 +180,7 @@ pub(crate) fn load(
             }
         }
         // A stable sort keeps rows of one key in file order, so duplicates are listed by line.
-        keyed.sort_by(|a, b| a.0.cmp(b.0));
+        crate::sort::sort_by(&mut keyed, |a, b| a.0.cmp(b.0));
         let start = index_u32(records.len());
         let mut index = 0;
         while index < keyed.len() {

@@ -312,7 +312,7 @@ fn matched_ids(resolution: &Resolution, csv: &mut Out<'_>) -> io::Result<()> {
                 }
             }
         }
-        held.sort_unstable();
+        crate::sort::sort_unstable(&mut held);
         let id = &resolution.profiles.ids[profile as usize];
         let mut start = 0;
         while start < held.len() {
@@ -324,7 +324,7 @@ fn matched_ids(resolution: &Resolution, csv: &mut Out<'_>) -> io::Result<()> {
             let group = &held[start..end];
             models.clear();
             models.extend(group.iter().map(|&(_, _, m, _)| members[m].2));
-            models.sort_unstable();
+            crate::sort::sort_unstable(&mut models);
             models.dedup();
             joined.clear();
             for (index, model) in models.iter().enumerate() {
@@ -378,7 +378,8 @@ fn unresolved(resolution: &Resolution, csv: &mut Out<'_>) -> io::Result<()> {
     for (index, bad) in resolution.bad.iter().enumerate() {
         rows.push((ranks[bad.model], &bad.key, bad.line, Err(index)));
     }
-    rows.sort_unstable_by(|a, b| (a.0, a.1, a.2).cmp(&(b.0, b.1, b.2)));
+    // A line holds one row, so no two keys tie and any sort gives this one order.
+    crate::sort::sort_by(&mut rows, |a, b| (a.0, a.1, a.2).cmp(&(b.0, b.1, b.2)));
     for (_, key, _, entry) in rows {
         match entry {
             Err(index) => {
@@ -550,7 +551,7 @@ pub(crate) fn missing_detail(resolution: &Resolution, record: u32) -> String {
             statuses.push(observations[index].status);
             index += 1;
         }
-        statuses.sort_unstable();
+        crate::sort::sort_unstable(&mut statuses);
         statuses.dedup();
         let names: Vec<&str> = statuses.iter().map(|s| s.as_str()).collect();
         parts.push(format!(

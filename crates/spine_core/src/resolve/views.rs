@@ -180,7 +180,8 @@ impl Resolution {
                     || self.profiles.of_record[pair.right as usize] == profile
             })
             .collect();
-        touching.sort_unstable_by_key(|&index| {
+        // A rule holds two records at most once, so no two keys tie and any sort gives this one order.
+        crate::sort::sort_by_key(&mut touching, |&index| {
             let pair = &self.pairs[index as usize];
             (pair.rule, position(pair.left), position(pair.right))
         });
@@ -363,7 +364,7 @@ impl Resolution {
     /// Loaded records sorted by model name, then key.
     pub(crate) fn records_by_name(&self) -> impl Iterator<Item = u32> + '_ {
         let mut models: Vec<usize> = (0..self.settings.models.len()).collect();
-        models.sort_by(|&a, &b| {
+        crate::sort::sort_by(&mut models, |&a, &b| {
             self.settings.models[a]
                 .name
                 .cmp(&self.settings.models[b].name)
@@ -387,7 +388,8 @@ impl Resolution {
         // same two records twice, so no two keys are equal.
         let ranks = self.model_name_ranks();
         let mut by_name: Vec<usize> = (0..ranks.len()).collect();
-        by_name.sort_unstable_by_key(|&model| ranks[model]);
+        // Ranks are distinct, so any sort gives this one order.
+        crate::sort::sort_by_key(&mut by_name, |&model| ranks[model]);
         let mut base = vec![0u32; ranks.len()];
         let mut next = 0u32;
         for model in by_name {
@@ -409,7 +411,7 @@ impl Resolution {
                 (key, index_u32(index))
             })
             .collect();
-        keyed.sort_unstable();
+        crate::sort::sort_unstable(&mut keyed);
         keyed.into_iter().map(|(_, index)| index).collect()
     }
 
@@ -434,7 +436,7 @@ impl Resolution {
             .filter(|&p| p != NONE)
             .map(|p| self.profiles.ids[p as usize].as_str())
             .collect();
-        ids.sort_unstable();
+        crate::sort::sort_unstable(&mut ids);
         ids.dedup();
         (detail, ids.join("|"))
     }
@@ -444,7 +446,7 @@ impl Resolution {
 fn ranks<'a>(names: impl Iterator<Item = &'a str>) -> Vec<usize> {
     let names: Vec<&str> = names.collect();
     let mut order: Vec<usize> = (0..names.len()).collect();
-    order.sort_by(|&a, &b| names[a].cmp(names[b]));
+    crate::sort::sort_by(&mut order, |&a, &b| names[a].cmp(names[b]));
     let mut rank = vec![0; names.len()];
     for (position, index) in order.into_iter().enumerate() {
         rank[index] = position;

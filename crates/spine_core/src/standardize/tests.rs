@@ -542,3 +542,54 @@ proptest! {
         }
     }
 }
+
+fn nfd_string(input: &str) -> String {
+    let mut out = String::new();
+    nfd(input.chars(), |ch| out.push(ch));
+    out
+}
+
+#[test]
+fn nfd_decomposes_every_character_as_unicode_normalization_does() {
+    use unicode_normalization::UnicodeNormalization as _;
+    for ch in (0..=0x10ffff).filter_map(char::from_u32) {
+        let expected: String = std::iter::once(ch).nfd().collect();
+        assert_eq!(nfd_string(&ch.to_string()), expected, "{ch:?}");
+    }
+}
+
+#[test]
+fn nfd_puts_combining_marks_in_canonical_order() {
+    use unicode_normalization::UnicodeNormalization as _;
+    // Classes 230 (acute, grave), 220 (dot below, cedilla at 202), 1 (tilde overlay), 216 (horn): every order
+    // of them after a starter, a precomposed letter and a Hangul syllable, and marks with no starter before.
+    let marks = [
+        '\u{301}', '\u{300}', '\u{323}', '\u{327}', '\u{334}', '\u{31b}',
+    ];
+    for first in ['a', 'ệ', '한', '\u{301}'] {
+        for (i, &x) in marks.iter().enumerate() {
+            for &y in &marks[i..] {
+                for &z in &marks {
+                    for tail in ["", "b", "\u{345}"] {
+                        let input = format!("{first}{x}{z}{y}{tail}{y}");
+                        assert_eq!(
+                            nfd_string(&input),
+                            input.nfd().collect::<String>(),
+                            "{input:?}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+    assert_eq!(nfd_string("a\u{301}\u{323}"), "a\u{323}\u{301}");
+    assert_eq!(nfd_string("\u{1e09}"), "c\u{327}\u{301}");
+}
+
+proptest! {
+    #[test]
+    fn nfd_agrees_with_unicode_normalization(raw in tricky()) {
+        use unicode_normalization::UnicodeNormalization as _;
+        prop_assert_eq!(nfd_string(&raw), raw.nfd().collect::<String>());
+    }
+}

@@ -148,7 +148,7 @@ pub fn ClusterView(props: &ClusterViewProps) -> Html {
         .collect();
     let groups = {
         let mut l = labels.clone();
-        l.sort_unstable();
+        spine_core::sort::sort_unstable(&mut l);
         l.dedup();
         l.len()
     };

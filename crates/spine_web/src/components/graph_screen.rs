@@ -30,15 +30,15 @@ pub fn GraphScreen() -> Html {
         use_memo(
             (graph, files, suggestions),
             |(graph, files, suggestions)| {
-                let columns: BTreeMap<String, Vec<_>> = files
-                    .iter()
-                    .map(|f| {
-                        (
-                            f.model.clone(),
-                            f.columns.iter().map(|c| (c.name.clone(), c.kind)).collect(),
-                        )
-                    })
-                    .collect();
+                // Extended rather than collected: collecting into a map sorts first, another copy of the
+                // sort code.
+                let mut columns: BTreeMap<String, Vec<_>> = BTreeMap::new();
+                columns.extend(files.iter().map(|f| {
+                    (
+                        f.model.clone(),
+                        f.columns.iter().map(|c| (c.name.clone(), c.kind)).collect(),
+                    )
+                }));
                 layout(graph, &columns, suggestions)
             },
         )

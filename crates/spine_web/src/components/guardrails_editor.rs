@@ -97,12 +97,12 @@ pub fn GuardrailsEditor(props: &GuardrailsEditorProps) -> Html {
                 <label class="stack">
                     <span>{ "Medium threshold" }</span>
                     <input type="number" min="0.01" max="1" step="0.01" value={format!("{:.2}", props.fuzzy.medium)}
-                        onchange={set_fuzzy(|f, v| if let Ok(x) = v.parse() { f.medium = x })} />
+                        onchange={set_fuzzy(|f, v| if let Some(x) = crate::browser::parse_f64(v) { f.medium = x })} />
                 </label>
                 <label class="stack">
                     <span>{ "Strong threshold" }</span>
                     <input type="number" min="0.01" max="1" step="0.01" value={format!("{:.2}", props.fuzzy.strong)}
-                        onchange={set_fuzzy(|f, v| if let Ok(x) = v.parse() { f.strong = x })} />
+                        onchange={set_fuzzy(|f, v| if let Some(x) = crate::browser::parse_f64(v) { f.strong = x })} />
                 </label>
             </div>
         </section>

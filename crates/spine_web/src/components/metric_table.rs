@@ -19,8 +19,8 @@ pub struct MetricTableProps {
 
 /// A rate of the engine's tables as a percentage; anything else as written.
 fn show(value: &str, rate: bool) -> String {
-    match (rate, value.parse::<f64>()) {
-        (true, Ok(share)) => percent(share),
+    match (rate, crate::browser::parse_f64(value)) {
+        (true, Some(share)) => percent(share),
         _ => value.to_owned(),
     }
 }

@@ -33,7 +33,7 @@ pub fn ProfilePanel(props: &ProfilePanelProps) -> Html {
                     <h2 id="profile-title">{ "Profile " }<code>{ d.id.clone() }</code>
                         if d.conflict { <span class="badge bad">{ "conflict" }</span> }</h2>
                     <p class="muted">{ format!("{} record(s) from {} source(s)", d.records.len(),
-                        { let mut m: Vec<&str> = d.records.iter().map(|r| r.model.as_str()).collect(); m.sort_unstable(); m.dedup(); m.len() }) }</p>
+                        { let mut m: Vec<&str> = d.records.iter().map(|r| r.model.as_str()).collect(); spine_core::sort::sort_unstable(&mut m); m.dedup(); m.len() }) }</p>
                 </div>
                 <div class="row">
                     <button class="small" onclick={on_watch}>{ "Watch it form" }</button>

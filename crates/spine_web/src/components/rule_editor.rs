@@ -84,7 +84,7 @@ pub fn RuleEditor(props: &RuleEditorProps) -> Html {
                 let on_edit = props.on_edit.clone();
                 Callback::from(move |event: Event| {
                     let input: HtmlInputElement = event.target_unchecked_into();
-                    if let Ok(value) = input.value().trim().parse::<f64>() {
+                    if let Some(value) = crate::browser::parse_f64(input.value().trim()) {
                         on_edit.emit(Edit::SetCriterionMatch { rule: r, criterion: c, match_type: MatchType::Fuzzy, threshold: Some(value) });
                     }
                 })
