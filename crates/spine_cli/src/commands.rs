@@ -188,10 +188,11 @@ pub fn run(graph_path: &Path, inputs: &RunInputs) -> Result<Outcome> {
             Job::Stitch => spine_core::events::stitch(&resolution, events)
                 .map_err(anyhow::Error::from)
                 .and_then(|stitching| {
-                    for name in stitching.table_names() {
+                    let names = stitching.table_names();
+                    for &name in &names {
                         write(name, &|out| stitching.write_table(name, out))?;
                     }
-                    Ok(stitching.table_names().len())
+                    Ok(names.len())
                 }),
             Job::Table(name) => write(name, &|out| resolution.write_table(name, out)).map(|()| 1),
         };

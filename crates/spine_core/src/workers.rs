@@ -3,6 +3,8 @@
 //! merges their results in a fixed order, so the outputs never depend on how many workers there were or which
 //! finished first.
 
+use std::sync::OnceLock;
+
 /// Runs independent pieces of work, on as many threads as the host has.
 pub trait Workers: Sync {
     /// How many pieces can run at the same time (at least 1).
@@ -27,4 +29,25 @@ impl Workers for OneAfterAnother {
             work(index);
         }
     }
+}
+
+/// Computes `a` and `b` side by side on `workers`, as far as they are wide.
+pub(crate) fn join<A: Send + Sync, B: Send + Sync>(
+    workers: &dyn Workers,
+    a: impl Fn() -> A + Sync,
+    b: impl Fn() -> B + Sync,
+) -> (A, B) {
+    let (left, right) = (OnceLock::new(), OnceLock::new());
+    workers.run(2, &|piece| {
+        if piece == 0 {
+            let _ = left.set(a());
+        } else {
+            let _ = right.set(b());
+        }
+    });
+    // Workers that skipped a piece broke their contract; computing it here keeps the result whole.
+    (
+        left.into_inner().unwrap_or_else(a),
+        right.into_inner().unwrap_or_else(b),
+    )
 }

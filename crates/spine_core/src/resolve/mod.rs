@@ -36,7 +36,7 @@ pub(crate) use text::{StrArena, ratio4, score4};
 use crate::progress::{Control, Progress, ProgressSink};
 use crate::settings::{OnConflict, Settings};
 use crate::table::Table;
-use crate::workers::{OneAfterAnother, Workers};
+use crate::workers::{OneAfterAnother, Workers, join};
 use candidates::SkippedBlock;
 use cluster::{Clusters, Refusal};
 use golden::{Golden, Orders};
@@ -199,9 +199,10 @@ pub(crate) fn run_in_chunks<T: Send + Sync>(
     reporter: &mut Reporter<'_>,
     work: impl Fn(Range<u32>) -> T + Sync,
 ) -> Result<Vec<T>, ResolveError> {
+    let size = size.max(1);
     let ranges: Vec<Range<u32>> = (0..total)
-        .step_by(size.max(1) as usize)
-        .map(|start| start..total.min(start.saturating_add(size.max(1))))
+        .step_by(size as usize)
+        .map(|start| start..total.min(start.saturating_add(size)))
         .collect();
     let mut results = Vec::with_capacity(ranges.len());
     for round in ranges.chunks(workers.width().max(1)) {
@@ -467,28 +468,18 @@ pub(crate) fn resolve_in(
         identifier_metrics: Vec::new(),
     };
     // Hashing the input for the run ID and the two metric tables read the finished resolution independently.
-    let (run_id, model_metrics, identifier_metrics) =
-        (OnceLock::new(), OnceLock::new(), OnceLock::new());
-    workers.run(3, &|piece| {
-        let _ = match piece {
-            0 => run_id.set(metrics::run_id(settings, tables)).is_ok(),
-            1 => model_metrics
-                .set(metrics::model_metrics(&resolution, tables))
-                .is_ok(),
-            _ => identifier_metrics
-                .set(metrics::identifier_metrics(&resolution))
-                .is_ok(),
-        };
-    });
-    let run_id = run_id
-        .into_inner()
-        .unwrap_or_else(|| metrics::run_id(settings, tables));
-    resolution.model_metrics = model_metrics
-        .into_inner()
-        .unwrap_or_else(|| metrics::model_metrics(&resolution, tables));
-    resolution.identifier_metrics = identifier_metrics
-        .into_inner()
-        .unwrap_or_else(|| metrics::identifier_metrics(&resolution));
+    let (run_id, (model_metrics, identifier_metrics)) = join(
+        workers,
+        || metrics::run_id(settings, tables),
+        || {
+            (
+                metrics::model_metrics(&resolution, tables),
+                metrics::identifier_metrics(&resolution),
+            )
+        },
+    );
+    resolution.model_metrics = model_metrics;
+    resolution.identifier_metrics = identifier_metrics;
     resolution.report = metrics::report(&resolution, run_id);
     reporter.step(1, 1)?;
     Ok(resolution)
